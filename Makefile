@@ -1,0 +1,72 @@
+# Offers service. Every target sets up what it needs on a fresh machine (Python 3.11+ and
+# network access to PyPI are the only prerequisites).
+#   make serve   run the API locally on http://127.0.0.1:3000 (AWS emulated in memory)
+#   make test    lint + unit + integration + e2e + template lint (what CI runs)
+#   make build   sam build (layer wheels for the Lambda platform; ARCH/RUNTIME override)
+
+PYTHON ?= python3
+VENV := .venv
+SAM_VENV := .venv-sam
+PY := $(VENV)/bin/python
+SAM := $(SAM_VENV)/bin/sam
+export SAM_CLI_TELEMETRY := 0
+export AWS_DEFAULT_REGION ?= us-east-1
+
+ARCH ?= arm64
+RUNTIME ?= python3.13
+LAYER_PLATFORM := $(if $(filter x86_64,$(ARCH)),manylinux2014_x86_64,manylinux2014_aarch64)
+LAYER_PYVER := $(subst python,,$(RUNTIME))
+TENANT ?= 000000000000000000000001
+
+.DEFAULT_GOAL := help
+.PHONY: help serve token test lint unit integration e2e template-lint build bench clean
+
+help:
+	@echo "make serve | token TENANT=<24 chars> | test | lint | unit | integration | e2e | template-lint | build | bench | clean"
+
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(SAM_VENV)/.installed: requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	touch $@
+
+serve: $(VENV)/.installed
+	$(PY) -m local.server
+
+token: $(VENV)/.installed
+	@$(PY) -m local.devtokens $(TENANT)
+
+test: lint unit integration e2e template-lint
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit -q
+
+integration: $(VENV)/.installed
+	$(PY) -m pytest tests/integration -q
+
+e2e: $(VENV)/.installed
+	$(PY) -m pytest tests/e2e -q
+
+template-lint: $(VENV)/.installed $(SAM_VENV)/.installed
+	$(SAM) validate --lint --template template.yaml
+	$(VENV)/bin/cfn-lint template.yaml
+
+build: $(SAM_VENV)/.installed
+	LAYER_PLATFORM=$(LAYER_PLATFORM) LAYER_PYVER=$(LAYER_PYVER) \
+		$(SAM) build --parameter-overrides Architecture=$(ARCH) PythonRuntime=$(RUNTIME)
+
+bench: $(VENV)/.installed
+	$(PY) bench/cold_start.py
+
+clean:
+	rm -rf .aws-sam .pytest_cache .ruff_cache

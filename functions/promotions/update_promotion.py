@@ -1,0 +1,16 @@
+"""PUT /promotions/{id}: replace a promotion's fields."""
+
+from offers.api.resolver import OffersResolver
+from offers.api.responses import ok
+from offers.models.promotions import PromotionInput
+from offers.services import promotions
+
+app = OffersResolver()
+
+
+@app.put("/promotions/<promotion_id>")
+def update_promotion(promotion_id: str, body: PromotionInput):
+    return ok(promotions.replace_promotion(app.tenant_id, promotion_id, body))
+
+
+lambda_handler = app.lambda_handler

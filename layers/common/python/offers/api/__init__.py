@@ -1,0 +1,1 @@
+"""HTTP glue: request context per dialect, errors -> HTTP, cursors, responses."""

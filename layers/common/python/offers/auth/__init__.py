@@ -1,0 +1,1 @@
+"""Bearer-token verification for the Lambda authorizer."""

@@ -1,0 +1,81 @@
+"""Domain errors. Services and the store raise these; the api layer maps each to HTTP once.
+
+Every error carries a stable ``code`` (the fabric error ``type``), a human message, and for
+input problems the offending field path. Nothing here knows about HTTP status codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+
+class OffersError(Exception):
+    """Base of every error the service reports to a client on purpose."""
+
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, *, code: str | None = None, problems: list[FieldProblem] | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.problems: list[FieldProblem] = problems or []
+
+
+class InvalidInput(OffersError):
+    """The request is malformed: a field is missing, of the wrong type or out of range."""
+
+    code = "REQUEST_VALIDATION"
+
+    @classmethod
+    def for_field(cls, field_path: str, message: str, *, code: str | None = None) -> InvalidInput:
+        return cls(f"{field_path}: {message}", code=code, problems=[FieldProblem(field_path, message)])
+
+
+class MissingTenant(OffersError):
+    code = "TENANT_HEADER_REQUIRED"
+
+
+class NotAuthenticated(OffersError):
+    code = "UNAUTHORIZED"
+
+
+class Forbidden(OffersError):
+    code = "FORBIDDEN"
+
+
+class NotFound(OffersError):
+    code = "NOT_FOUND"
+
+
+class Conflict(OffersError):
+    """The request is well-formed but clashes with stored state (duplicate, wrong state, ...)."""
+
+    code = "CONFLICT"
+
+
+class LimitReached(OffersError):
+    """A usage limit (per code, per customer, site-wide) would be exceeded."""
+
+    code = "LIMIT_REACHED"
+
+
+@dataclass
+class ProblemList:
+    """Collects several field problems before raising one InvalidInput."""
+
+    problems: list[FieldProblem] = field(default_factory=list)
+
+    def add(self, field_path: str, message: str) -> None:
+        self.problems.append(FieldProblem(field_path, message))
+
+    def raise_if_any(self, code: str | None = None) -> None:
+        if self.problems:
+            summary = "; ".join(f"{p.field}: {p.message}" for p in self.problems)
+            raise InvalidInput(summary, code=code, problems=list(self.problems))

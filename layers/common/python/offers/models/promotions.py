@@ -1,0 +1,182 @@
+"""Promotions (fabric Offers v3 shapes).
+
+A promotion's ``status`` is never stored: it follows from ``isEnabled`` and the dates at the
+moment of reading (see ``promotion_status``), so it can't go stale.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator
+
+from offers.models.base import (
+    AdditionalAttributes,
+    Amount,
+    Name,
+    ObjectId,
+    RequestModel,
+    Timestamp,
+)
+
+
+class PromotionType(StrEnum):
+    PRODUCT = "PRODUCT"
+    CART = "CART"
+    QUANTITY = "QUANTITY"
+    SHIPPING = "SHIPPING"
+    BUYGET = "BUYGET"
+    SPEND_GET = "SPEND_GET"
+
+
+class StackingType(StrEnum):
+    STACKABLE = "STACKABLE"
+    EXCLUSIVE = "EXCLUSIVE"
+    TYPE_EXCLUSIVE = "TYPE_EXCLUSIVE"
+    UNIVERSAL = "UNIVERSAL"
+
+
+class PromotionStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    SCHEDULED = "SCHEDULED"
+    DISABLED = "DISABLED"
+    EXPIRED = "EXPIRED"
+
+
+class DiscountUnit(StrEnum):
+    PERCENTAGE_OFF = "PERCENTAGE_OFF"
+    AMOUNT_OFF = "AMOUNT_OFF"
+    FIXED = "FIXED"
+
+
+class TargetType(StrEnum):
+    SKU = "SKU"
+    CATEGORY = "CATEGORY"
+    ATTRIBUTE = "ATTRIBUTE"
+    PRICE_TYPE = "PRICE_TYPE"
+    COLLECTION = "COLLECTION"
+
+
+class TargetOperator(StrEnum):
+    IN = "IN"
+    NOT_IN = "NOT_IN"
+
+
+class LimitType(StrEnum):
+    ORDER = "ORDER"  # uses within one order
+    SITE_WIDE = "SITE_WIDE"  # uses across all customers
+    CUSTOMER = "CUSTOMER"  # uses per customer
+
+
+TargetValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Target(RequestModel):
+    type: TargetType
+    operator: TargetOperator = TargetOperator.IN
+    values: list[TargetValue] = Field(min_length=1, max_length=1000)
+
+
+class Discount(RequestModel):
+    unit: DiscountUnit
+    value: Amount = Field(ge=0, max_digits=14, decimal_places=4)
+    targets: list[Target] = Field(default_factory=list, max_length=20)
+    min_quantity: int | None = Field(None, ge=1, le=10_000)
+    min_spend: Amount | None = Field(None, ge=0, max_digits=14, decimal_places=4)
+    max_discount: Amount | None = Field(None, gt=0, max_digits=14, decimal_places=4)
+
+    @field_validator("value")
+    @classmethod
+    def _percentage_at_most_100(cls, value: Amount, info: ValidationInfo) -> Amount:
+        if info.data.get("unit") == DiscountUnit.PERCENTAGE_OFF and value > 100:
+            raise ValueError("a PERCENTAGE_OFF value must be between 0 and 100")
+        return value
+
+
+class Limit(RequestModel):
+    type: LimitType
+    quantity: int = Field(ge=1, le=1_000_000_000)
+
+
+class PromotionInput(RequestModel):
+    """Body of POST /promotions and PUT /promotions/{id} (PUT replaces every field)."""
+
+    name: Name
+    type: PromotionType
+    start_at: Timestamp
+    end_at: Timestamp | None = None
+    level: int = Field(1, ge=0, le=5)
+    stacking_type: StackingType = StackingType.STACKABLE
+    is_implicit: bool = True
+    is_exclusive: bool = False
+    is_enabled: bool = True
+    eligible_price_lists: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list, max_length=100)
+    discounts: list[Discount] = Field(min_length=1, max_length=20)
+    targets: list[Target] = Field(default_factory=list, max_length=20)
+    limits: list[Limit] = Field(default_factory=list, max_length=len(LimitType))
+    additional_attributes: AdditionalAttributes = Field(default_factory=list)
+
+    @field_validator("end_at")
+    @classmethod
+    def _ends_after_start(cls, end_at: datetime | None, info: ValidationInfo) -> datetime | None:
+        start_at = info.data.get("start_at")
+        if end_at is not None and start_at is not None and end_at <= start_at:
+            raise ValueError("must be after startAt")
+        return end_at
+
+    @field_validator("eligible_price_lists")
+    @classmethod
+    def _unique_price_lists(cls, price_lists: list[int]) -> list[int]:
+        if len(set(price_lists)) != len(price_lists):
+            raise ValueError("price list ids must be unique")
+        return price_lists
+
+    @field_validator("limits")
+    @classmethod
+    def _one_limit_per_type(cls, limits: list[Limit]) -> list[Limit]:
+        types = [limit.type for limit in limits]
+        if len(set(types)) != len(types):
+            raise ValueError("each limit type may appear once")
+        return limits
+
+    def limit_of(self, limit_type: LimitType) -> int | None:
+        return next((limit.quantity for limit in self.limits if limit.type == limit_type), None)
+
+
+class PromotionToggle(RequestModel):
+    """Body of POST /promotions/{id}/actions/toggle."""
+
+    is_enabled: bool
+
+
+class PromotionRecord(PromotionInput):
+    """A promotion as stored: the input plus identity and bookkeeping."""
+
+    model_config = {"extra": "ignore"}
+
+    id: ObjectId
+    promo_id: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class Promotion(PromotionRecord):
+    """A promotion as returned: the stored record plus its status at the time of reading."""
+
+    status: PromotionStatus
+
+
+def promotion_status(record: PromotionRecord, now: datetime) -> PromotionStatus:
+    if not record.is_enabled:
+        return PromotionStatus.DISABLED
+    if now < record.start_at:
+        return PromotionStatus.SCHEDULED
+    if record.end_at is not None and now >= record.end_at:
+        return PromotionStatus.EXPIRED
+    return PromotionStatus.ACTIVE
+
+
+def promotion_view(record: PromotionRecord, now: datetime) -> Promotion:
+    return Promotion(**record.__dict__, status=promotion_status(record, now))

@@ -1,0 +1,1 @@
+"""Business rules. Services take and return models; they never see events or HTTP."""

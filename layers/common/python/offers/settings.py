@@ -1,0 +1,36 @@
+"""Settings from the environment, read once per container on first use (never at import).
+
+Reading lazily keeps handler modules importable in tests before the test has set the
+environment, and keeps import time (cold start) free of validation work.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    stage: str = Field("local", alias="STAGE")
+    table_name: str = Field(alias="TABLE_NAME")
+    exports_bucket: str = Field("", alias="EXPORTS_BUCKET")
+    # Signs pagination cursors so a client can neither forge nor edit one.
+    cursor_secret: SecretStr = Field(alias="CURSOR_SECRET", min_length=16)
+
+    # Token verification (the Lambda authorizer).
+    jwt_issuer: str = Field("", alias="JWT_ISSUER")
+    jwt_audience: str = Field("", alias="JWT_AUDIENCE")
+    jwks_url: str = Field("", alias="JWKS_URL")
+    # Inline JWKS document; takes precedence over JWKS_URL (tests, air-gapped setups).
+    jwks_json: str = Field("", alias="JWKS_JSON")
+    tenant_claim: str = Field("tenant_id", alias="TENANT_CLAIM")
+    jwt_leeway_seconds: int = Field(60, alias="JWT_LEEWAY_SECONDS", ge=0, le=600)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.model_validate(dict(os.environ))

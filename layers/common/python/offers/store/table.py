@@ -1,0 +1,276 @@
+"""A thin, typed layer over the low-level DynamoDB client for the service's single table.
+
+It speaks plain dicts (see ``codec``), turns ConditionalCheckFailed into ``ConditionFailed``
+for stores to rename into domain errors, and knows nothing about entities or keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from offers.errors import InvalidInput
+from offers.settings import get_settings
+from offers.store.clients import dynamodb
+from offers.store.codec import from_item, to_item
+from offers.store.keys import PK, SK, Key
+
+
+class ConditionFailed(Exception):
+    """A conditional write's condition did not hold; ``item`` is the item as it was, if asked."""
+
+    def __init__(self, item: dict[str, Any] | None = None):
+        super().__init__("condition failed")
+        self.item = item
+
+
+class TransactionCancelled(Exception):
+    """A transaction was cancelled; ``reasons`` has one code per operation ("None" = fine)."""
+
+    def __init__(self, reasons: list[str], items: list[dict[str, Any] | None]):
+        super().__init__(f"transaction cancelled: {reasons}")
+        self.reasons = reasons
+        self.items = items
+
+    def failed(self, index: int) -> bool:
+        return self.reasons[index] == "ConditionalCheckFailed"
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]]
+    last_key: Key | None
+
+
+def _expression_params(
+    *,
+    condition: str | None = None,
+    update: str | None = None,
+    key_condition: str | None = None,
+    filter_expression: str | None = None,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if condition:
+        params["ConditionExpression"] = condition
+    if update:
+        params["UpdateExpression"] = update
+    if key_condition:
+        params["KeyConditionExpression"] = key_condition
+    if filter_expression:
+        params["FilterExpression"] = filter_expression
+    if names:
+        params["ExpressionAttributeNames"] = names
+    if values:
+        params["ExpressionAttributeValues"] = to_item(values)
+    return params
+
+
+class Table:
+    def __init__(self, name: str | None = None):
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        return self._name or get_settings().table_name
+
+    # -- single items ---------------------------------------------------------------------
+
+    def get(self, key: Key, *, consistent: bool = False) -> dict[str, Any] | None:
+        response = dynamodb().get_item(TableName=self.name, Key=to_item(key), ConsistentRead=consistent)
+        item = response.get("Item")
+        return from_item(item) if item else None
+
+    def put(
+        self,
+        item: dict[str, Any],
+        *,
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> None:
+        params = _expression_params(condition=condition, names=names, values=values)
+        self._conditional(dynamodb().put_item, TableName=self.name, Item=to_item(item), **params)
+
+    def update(
+        self,
+        key: Key,
+        update: str,
+        *,
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+        return_values: str = "ALL_NEW",
+    ) -> dict[str, Any]:
+        params = _expression_params(condition=condition, update=update, names=names, values=values)
+        response = self._conditional(
+            dynamodb().update_item,
+            TableName=self.name,
+            Key=to_item(key),
+            ReturnValues=return_values,
+            **params,
+        )
+        return from_item(response.get("Attributes", {}))
+
+    def delete(
+        self,
+        key: Key,
+        *,
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        params = _expression_params(condition=condition, names=names, values=values)
+        response = self._conditional(
+            dynamodb().delete_item, TableName=self.name, Key=to_item(key), ReturnValues="ALL_OLD", **params
+        )
+        return from_item(response.get("Attributes", {}))
+
+    @staticmethod
+    def _conditional(operation: Any, **params: Any) -> dict[str, Any]:
+        client = dynamodb()
+        try:
+            return operation(ReturnValuesOnConditionCheckFailure="ALL_OLD", **params)
+        except client.exceptions.ConditionalCheckFailedException as error:
+            old = error.response.get("Item")
+            raise ConditionFailed(from_item(old) if old else None) from error
+
+    # -- many items -----------------------------------------------------------------------
+
+    def query(
+        self,
+        partition: str,
+        *,
+        sort_condition: str | None = None,
+        values: dict[str, Any] | None = None,
+        names: dict[str, str] | None = None,
+        index: str | None = None,
+        partition_attribute: str = PK,
+        filter_expression: str | None = None,
+        projection: str | None = None,
+        limit: int | None = None,
+        start_key: Key | None = None,
+        forward: bool = True,
+        consistent: bool = False,
+    ) -> Page:
+        """One Query call. ``sort_condition`` refers to the sort key as ``#sk`` and may use ``values``."""
+        if start_key is not None and start_key.get(partition_attribute) != partition:
+            # A cursor is HMAC-bound to its tenant and query already; this is the second wall.
+            raise InvalidInput.for_field("startCursor", "does not belong to this query")
+        key_condition = "#pk = :pk" + (f" AND {sort_condition}" if sort_condition else "")
+        all_names = {"#pk": partition_attribute, **(names or {})}
+        if sort_condition and "#sk" in sort_condition and "#sk" not in all_names:
+            all_names["#sk"] = SK
+        params = _expression_params(
+            key_condition=key_condition,
+            filter_expression=filter_expression,
+            names=all_names,
+            values={":pk": partition, **(values or {})},
+        )
+        if index:
+            params["IndexName"] = index
+        if projection:
+            params["ProjectionExpression"] = projection
+        if limit:
+            params["Limit"] = limit
+        if start_key:
+            params["ExclusiveStartKey"] = to_item(start_key)
+        response = dynamodb().query(
+            TableName=self.name, ScanIndexForward=forward, ConsistentRead=consistent, **params
+        )
+        last = response.get("LastEvaluatedKey")
+        return Page([from_item(item) for item in response["Items"]], from_item(last) if last else None)
+
+    def query_page(
+        self,
+        partition: str,
+        *,
+        size: int,
+        key_attributes: Sequence[str] = (PK, SK),
+        **kwargs: Any,
+    ) -> Page:
+        """Up to ``size`` items and the key to continue from, or None when nothing is left.
+
+        Asks for one extra item so the last page never carries a cursor to an empty page;
+        ``key_attributes`` are the table (and index) key names of the items queried.
+        """
+        page = self.query(partition, limit=size + 1, **kwargs)
+        if len(page.items) > size:
+            items = page.items[:size]
+            return Page(items, {name: items[-1][name] for name in key_attributes})
+        return Page(page.items, page.last_key)  # last_key set only if DynamoDB's 1 MB cap cut the page
+
+    def query_all(self, partition: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every item of a query, page by page (for bounded collections and background jobs)."""
+        start_key = None
+        while True:
+            page = self.query(partition, start_key=start_key, **kwargs)
+            yield from page.items
+            if page.last_key is None:
+                return
+            start_key = page.last_key
+
+    def batch_get(self, keys: Sequence[Key], *, consistent: bool = False) -> list[dict[str, Any]]:
+        """Items for ``keys`` (missing ones are skipped), retrying unprocessed keys."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {
+                self.name: {
+                    "Keys": [to_item(k) for k in keys[start : start + 100]],
+                    "ConsistentRead": consistent,
+                }
+            }
+            while request:
+                response = dynamodb().batch_get_item(RequestItems=request)
+                found.extend(from_item(item) for item in response["Responses"].get(self.name, []))
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def transact_write(self, operations: Sequence[dict[str, Any]], *, token: str | None = None) -> None:
+        """Run operations built with ``put_op``/``update_op``/``delete_op``/``check_op`` atomically."""
+        client = dynamodb()
+        params: dict[str, Any] = {"TransactItems": list(operations)}
+        if token:
+            params["ClientRequestToken"] = token
+        try:
+            client.transact_write_items(**params)
+        except client.exceptions.TransactionCanceledException as error:
+            reasons = error.response.get("CancellationReasons", [])
+            raise TransactionCancelled(
+                [reason.get("Code", "None") for reason in reasons],
+                [from_item(reason["Item"]) if reason.get("Item") else None for reason in reasons],
+            ) from error
+
+    # -- transaction operations -----------------------------------------------------------
+
+    def put_op(self, item: dict[str, Any], **expr: Any) -> dict[str, Any]:
+        return {"Put": {"TableName": self.name, "Item": to_item(item), **self._op_params(**expr)}}
+
+    def update_op(self, key: Key, update: str, **expr: Any) -> dict[str, Any]:
+        return {
+            "Update": {"TableName": self.name, "Key": to_item(key), **self._op_params(update=update, **expr)}
+        }
+
+    def delete_op(self, key: Key, **expr: Any) -> dict[str, Any]:
+        return {"Delete": {"TableName": self.name, "Key": to_item(key), **self._op_params(**expr)}}
+
+    def check_op(self, key: Key, condition: str, **expr: Any) -> dict[str, Any]:
+        return {
+            "ConditionCheck": {
+                "TableName": self.name,
+                "Key": to_item(key),
+                **self._op_params(condition=condition, **expr),
+            }
+        }
+
+    @staticmethod
+    def _op_params(**expr: Any) -> dict[str, Any]:
+        params = _expression_params(**expr)
+        if "ConditionExpression" in params:
+            params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        return params
+
+
+__all__ = ["PK", "SK", "ConditionFailed", "Page", "Table", "TransactionCancelled"]

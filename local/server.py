@@ -1,0 +1,129 @@
+"""``make serve``: the whole API on http://127.0.0.1:3000 with AWS emulated in memory.
+
+Starts moto with the template's table and bucket, loads every function from template.yaml,
+and serves the template's HTTP API routes through the authorizer, as API Gateway would.
+Prints OFFERS_API_URL, OFFERS_TENANT_ID and OFFERS_TOKEN, one per line. All state lives in
+this process's memory and is gone when it stops. OFFERS_PORT picks another port (0 = any).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from local import devtokens
+from local.aws import AwsEmulation, local_secret_references
+from local.functions import LocalFunctions
+from local.gateway import HttpRequest, LocalGateway
+from local.template import Template
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 3000
+
+# Parameter values of the local "stack". The JWKS URL is not fetched locally: the authorizer
+# gets the dev key set inline (JWKS_JSON) instead.
+LOCAL_PARAMETERS = {
+    "Stage": "dev",
+    "TokenIssuer": devtokens.ISSUER,
+    "TokenAudience": devtokens.AUDIENCE,
+    "TenantClaim": devtokens.TENANT_CLAIM,
+    "JwksUrl": "https://offers.local/.well-known/jwks.json",
+}
+
+
+def local_template() -> Template:
+    template = Template(parameters=LOCAL_PARAMETERS)
+    template.dynamic_references = local_secret_references(template)
+    return template
+
+
+class LocalStack:
+    """Emulation + functions + gateway: everything behind the local HTTP server and the tests."""
+
+    def __init__(self, extra_environment: dict[str, str] | None = None):
+        self.signing_key = devtokens.load_or_create_key()
+        self.template = local_template()
+        self.emulation = AwsEmulation(self.template)
+        self.extra_environment = {
+            **devtokens.authorizer_environment(self.signing_key),
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            **(extra_environment or {}),
+        }
+        self.functions: LocalFunctions | None = None
+        self.gateway: LocalGateway | None = None
+
+    def start(self) -> LocalStack:
+        self.emulation.start()
+        self.functions = LocalFunctions(self.template.functions(), self.extra_environment)
+        self.gateway = LocalGateway(self.template, self.functions)
+        return self
+
+    def stop(self) -> None:
+        self.emulation.stop()
+
+    def token(self, tenant_id: str, **claims: object) -> str:
+        return devtokens.mint_token(self.signing_key, tenant_id=tenant_id, **claims)  # type: ignore[arg-type]
+
+
+def _request_handler(gateway: LocalGateway) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "offers-local"
+
+        def _serve(self) -> None:
+            url = urlsplit(self.path)
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else b""
+            headers: dict[str, str] = {}
+            for name, value in self.headers.items():
+                key = name.lower()
+                headers[key] = f"{headers[key]},{value}" if key in headers else value
+            response = gateway.handle(
+                HttpRequest(self.command, url.path or "/", url.query, headers, body, self.client_address[0])
+            )
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                if name != "content-length":
+                    self.send_header(name, value)
+            self.send_header("content-length", str(len(response.body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
+
+        def log_message(self, format: str, *args: object) -> None:
+            sys.stderr.write(f"[local] {self.address_string()} {format % args}\n")
+
+    return Handler
+
+
+def main() -> None:
+    port = int(os.environ.get("OFFERS_PORT", DEFAULT_PORT))
+    stack = LocalStack().start()
+    assert stack.gateway is not None
+    server = ThreadingHTTPServer((HOST, port), _request_handler(stack.gateway))
+    server.daemon_threads = True
+    url = f"http://{HOST}:{server.server_address[1]}"
+    print(f"OFFERS_API_URL={url}")
+    print(f"OFFERS_TENANT_ID={devtokens.DEMO_TENANT_ID}")
+    print(f"OFFERS_TOKEN={stack.token(devtokens.DEMO_TENANT_ID)}", flush=True)
+    print(
+        f"[local] serving {len(stack.gateway.routes)} routes from template.yaml; AWS is emulated in memory "
+        "(moto), so all data is lost when this process stops. Ctrl-C to stop.",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

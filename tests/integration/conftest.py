@@ -1,0 +1,40 @@
+"""Integration tests: the template's functions, in process, on a fresh moto per test.
+
+Requests go through the emulated HTTP API (route match, Lambda authorizer, v2.0 event), so
+what is tested is what a client of the deployed API would see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from local.server import LocalStack
+from offers.auth.authorizer import token_verifier
+from offers.settings import get_settings
+from offers.store.clients import reset_clients
+from tests.support.client import ApiClient
+
+
+def _reset_caches() -> None:
+    get_settings.cache_clear()
+    token_verifier.cache_clear()
+    reset_clients()
+
+
+@pytest.fixture
+def stack() -> Iterator[LocalStack]:
+    _reset_caches()
+    local_stack = LocalStack().start()
+    try:
+        yield local_stack
+    finally:
+        local_stack.stop()
+        _reset_caches()
+
+
+@pytest.fixture
+def api(stack: LocalStack) -> ApiClient:
+    assert stack.gateway is not None
+    return ApiClient(stack.gateway.handle, stack.token)

@@ -1,0 +1,37 @@
+"""Request bodies with sensible defaults; tests override only what they are about."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def days_from_now(days: float) -> str:
+    return iso(datetime.now(UTC) + timedelta(days=days))
+
+
+def promotion_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Winter sale",
+        "type": "PRODUCT",
+        "startAt": days_from_now(-1),
+        "endAt": days_from_now(30),
+        "level": 1,
+        "stackingType": "STACKABLE",
+        "eligiblePriceLists": [10000056],
+        "discounts": [
+            {
+                "unit": "PERCENTAGE_OFF",
+                "value": 15,
+                "targets": [{"type": "CATEGORY", "operator": "IN", "values": ["coats"]}],
+            }
+        ],
+        "limits": [{"type": "SITE_WIDE", "quantity": 500}],
+        "additionalAttributes": [{"name": "campaign", "values": ["winter-2026"]}],
+    }
+    body.update(overrides)
+    return body
