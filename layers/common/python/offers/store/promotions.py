@@ -78,7 +78,8 @@ class PromotionStore:
                 keys.promotion_key(tenant_id, promotion_id),
                 "SET endAt = :now, updatedAt = :now",
                 condition=(
-                    "attribute_exists(pk) AND startAt < :now AND (attribute_not_exists(endAt) OR endAt > :now)"
+                    "attribute_exists(pk) AND startAt < :now"
+                    " AND (attribute_not_exists(endAt) OR endAt > :now)"
                 ),
                 values={":now": stamp},
             )
