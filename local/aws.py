@@ -1,29 +1,34 @@
-"""In-process AWS emulation (moto) with the resources template.yaml defines.
+"""AWS emulated by moto, holding the resources template.yaml defines.
 
-Used by the local server and by the integration and e2e tests, so that tests and template
-can't drift: the table is created from the template's own AttributeDefinitions, KeySchema
-and indexes, the bucket from its bucket resource.
+Two ways to run it, one set of resources:
+* ``InProcessAws``: moto patches botocore in this process (integration tests).
+* ``EmbeddedAwsServer``: moto's HTTP server on a loopback port inside this process; functions
+  in worker processes reach it through AWS_ENDPOINT_URL (the local server).
 
-moto is not thread-safe (a conditional write racing another can both succeed), whereas
-DynamoDB makes every single write atomic. ``serialize_moto`` puts one lock around moto's
-emulated endpoint, so each AWS call is atomic here too, as it is in AWS.
+Either way the table is created from the template's own AttributeDefinitions, KeySchema and
+indexes, so tests and template can't drift.
+
+moto is not thread-safe (two racing conditional writes can both succeed), whereas DynamoDB
+makes every single write atomic. Both ways put one lock around moto's request dispatch, so
+each AWS call is atomic here as it is in AWS.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import threading
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import boto3
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
+from moto.core.config import default_user_config
 
 from local.template import LOCAL_REGION, Template
 
-_MOTO_LOCK = threading.RLock()
-_serialized = False
+MOTO_LOCK = threading.RLock()
+_in_process_serialized = False
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -32,30 +37,23 @@ FAKE_CREDENTIALS = {
     "AWS_DEFAULT_REGION": LOCAL_REGION,
     "AWS_REGION": LOCAL_REGION,
 }
+# Step Functions runs the real state-machine definition instead of answering canned results.
+MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
 
 
-def serialize_moto() -> None:
-    """Wrap moto's request dispatcher in one lock (idempotent)."""
-    global _serialized  # noqa: PLW0603 - a process-wide patch, applied once
-    if _serialized:
+def _serialize_in_process_moto() -> None:
+    """Wrap moto's in-process dispatcher in the lock (once per process)."""
+    global _in_process_serialized  # noqa: PLW0603 - a process-wide patch, applied once
+    if _in_process_serialized:
         return
     dispatch = BotocoreStubber.__call__
 
     def locked_dispatch(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
-        with _MOTO_LOCK:
+        with MOTO_LOCK:
             return dispatch(self, event_name, request, **kwargs)
 
     BotocoreStubber.__call__ = locked_dispatch  # type: ignore[method-assign]
-    _serialized = True
-
-
-def local_secret_references(template: Template) -> dict[str, str]:
-    """A fresh value for every Secrets Manager dynamic reference the template makes."""
-    values: dict[str, str] = {}
-    for logical_id in template.resources_of_type("AWS::SecretsManager::Secret"):
-        arn = template.physical_id(logical_id)
-        values[f"{{{{resolve:secretsmanager:{arn}:SecretString}}}}"] = secrets.token_urlsafe(36)
-    return values
+    _in_process_serialized = True
 
 
 _TABLE_PROPERTIES = (
@@ -69,43 +67,41 @@ _TABLE_PROPERTIES = (
 )
 
 
-def create_table(template: Template, logical_id: str) -> str:
-    props = template.properties(logical_id)
-    params = {name: props[name] for name in _TABLE_PROPERTIES if name in props}
-    client = boto3.client("dynamodb", region_name=LOCAL_REGION)
-    client.create_table(**params)
-    ttl = props.get("TimeToLiveSpecification")
-    if ttl and ttl.get("Enabled"):
-        client.update_time_to_live(
-            TableName=params["TableName"],
-            TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
-        )
-    return params["TableName"]
+def create_resources(template: Template, client: Callable[[str], Any]) -> dict[str, str]:
+    """Create the template's tables and buckets; returns logical id -> physical name."""
+    created: dict[str, str] = {}
+    for logical_id in template.resources_of_type("AWS::DynamoDB::Table"):
+        props = template.properties(logical_id)
+        params = {name: props[name] for name in _TABLE_PROPERTIES if name in props}
+        client("dynamodb").create_table(**params)
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl and ttl.get("Enabled"):
+            client("dynamodb").update_time_to_live(
+                TableName=params["TableName"],
+                TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+            )
+        created[logical_id] = params["TableName"]
+    for logical_id in template.resources_of_type("AWS::S3::Bucket"):
+        created[logical_id] = template.physical_id(logical_id)
+        client("s3").create_bucket(Bucket=created[logical_id])
+    return created
 
 
-def create_bucket(template: Template, logical_id: str) -> str:
-    name = template.physical_id(logical_id)
-    boto3.client("s3", region_name=LOCAL_REGION).create_bucket(Bucket=name)
-    return name
-
-
-class AwsEmulation:
-    """Starts moto and creates the template's table(s) and bucket(s) in it."""
+class InProcessAws:
+    """moto patching botocore in this process."""
 
     def __init__(self, template: Template):
         self.template = template
         self._mock: Any = None
 
-    def start(self) -> AwsEmulation:
+    def start(self) -> InProcessAws:
         os.environ.update(FAKE_CREDENTIALS)
-        serialize_moto()
-        self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+        _serialize_in_process_moto()
+        self._mock = mock_aws(config=MOTO_CONFIG)
         self._mock.start()
         boto3.setup_default_session()
-        for logical_id in self.template.resources_of_type("AWS::DynamoDB::Table"):
-            create_table(self.template, logical_id)
-        for logical_id in self.template.resources_of_type("AWS::S3::Bucket"):
-            create_bucket(self.template, logical_id)
+        create_resources(self.template, lambda service: boto3.client(service, region_name=LOCAL_REGION))
         return self
 
     def stop(self) -> None:
@@ -113,8 +109,53 @@ class AwsEmulation:
             self._mock.stop()
             self._mock = None
 
-    def __enter__(self) -> AwsEmulation:
-        return self.start()
 
-    def __exit__(self, *_: object) -> None:
-        self.stop()
+class _SerializedWsgiApp:
+    """One request at a time into moto, including producing the response body."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]):
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with MOTO_LOCK:
+            return list(self.app(environ, start_response))
+
+
+class EmbeddedAwsServer:
+    """moto's HTTP server on 127.0.0.1 (any free port), in a thread of this process."""
+
+    def __init__(self, template: Template, host: str = "127.0.0.1"):
+        self.template = template
+        self.host = host
+        self.endpoint_url = ""
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> EmbeddedAwsServer:
+        from moto.moto_server.werkzeug_app import (  # noqa: PLC0415 - server-only dependency
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server  # noqa: PLC0415
+
+        os.environ.update(FAKE_CREDENTIALS)
+        default_user_config.update(MOTO_CONFIG)  # type: ignore[typeddict-item]
+        app = _SerializedWsgiApp(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(self.host, 0, app, threaded=True, request_handler=MotoRequestHandler)
+        port = self._server.server_address[1]
+        self.endpoint_url = f"http://{self.host}:{port}"
+        os.environ["MOTO_PORT"] = str(port)  # where moto's own Step Functions tasks call back
+        self._thread = threading.Thread(target=self._server.serve_forever, name="moto-server", daemon=True)
+        self._thread.start()
+        boto3.setup_default_session()
+        create_resources(
+            self.template,
+            lambda service: boto3.client(service, region_name=LOCAL_REGION, endpoint_url=self.endpoint_url),
+        )
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server = None

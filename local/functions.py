@@ -74,13 +74,21 @@ def load_module(spec: FunctionSpec) -> ModuleType:
         return module
 
 
+class FunctionError(Exception):
+    """A function invocation failed; ``str()`` is the error message, as Lambda reports it."""
+
+    def __init__(self, error_type: str, message: str, trace: str = ""):
+        super().__init__(message)
+        self.error_type = error_type
+        self.trace = trace
+
+
 class LocalFunctions:
     """Invokes the template's functions in-process, by logical id or by name/ARN."""
 
     def __init__(self, specs: dict[str, FunctionSpec], environment_overrides: dict[str, str] | None = None):
         self.specs = specs
         self.environment_overrides = environment_overrides or {}
-        self._by_name = {spec.name: spec for spec in specs.values()}
         self.apply_environment()
 
     def apply_environment(self) -> None:
@@ -98,11 +106,19 @@ class LocalFunctions:
         merged.update(self.environment_overrides)
         os.environ.update(merged)
 
-    def spec(self, name_or_arn: str) -> FunctionSpec:
+    @staticmethod
+    def find(specs: dict[str, FunctionSpec], name_or_arn: str) -> FunctionSpec:
+        """A function by logical id, function name or ARN (qualifiers ignored)."""
         name = name_or_arn.rsplit(":function:", maxsplit=1)[-1].split(":", maxsplit=1)[0]
-        if name in self.specs:
-            return self.specs[name]
-        return self._by_name[name]
+        if name in specs:
+            return specs[name]
+        for spec in specs.values():
+            if spec.name == name:
+                return spec
+        raise KeyError(f"no function {name_or_arn}")
+
+    def spec(self, name_or_arn: str) -> FunctionSpec:
+        return self.find(self.specs, name_or_arn)
 
     def handler(self, logical_id: str) -> Handler:
         spec = self.specs[logical_id]

@@ -14,7 +14,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+import sys
 import time
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +25,7 @@ from urllib.parse import parse_qsl
 
 from local.functions import LocalFunctions
 from local.template import LOCAL_ACCOUNT, LOCAL_API_ID, LOCAL_REGION, AuthorizerSpec, Route, Template
+from local.workers import WorkerPool
 
 _TEXT_TYPES = ("application/json", "text/", "application/xml", "application/x-www-form-urlencoded")
 
@@ -53,6 +56,11 @@ def _json_response(status: int, message: str) -> HttpResponse:
     )
 
 
+def _report(error: Exception) -> None:
+    trace = getattr(error, "trace", "") or "".join(traceback.format_exception(error))
+    sys.stderr.write(f"[local] function error: {trace}\n")
+
+
 @dataclass(frozen=True)
 class _CompiledRoute:
     route: Route
@@ -76,7 +84,7 @@ def _compile(route: Route) -> _CompiledRoute:
 
 
 class LocalGateway:
-    def __init__(self, template: Template, functions: LocalFunctions):
+    def __init__(self, template: Template, functions: LocalFunctions | WorkerPool):
         self.functions = functions
         self.authorizers: dict[str, AuthorizerSpec] = template.authorizers()
         self.routes = [_compile(route) for route in template.routes()]
@@ -114,10 +122,8 @@ class LocalGateway:
             event["requestContext"]["authorizer"] = {"lambda": denied}
         try:
             result = self.functions.invoke(route.function_id, event)
-        except Exception:  # noqa: BLE001 - a function error is a 500, exactly as API Gateway does
-            import traceback  # noqa: PLC0415
-
-            traceback.print_exc()
+        except Exception as error:  # noqa: BLE001 - a function error is a 500, exactly as API Gateway does
+            _report(error)
             return _json_response(500, "Internal Server Error")
         return self._response(result)
 

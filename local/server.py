@@ -1,7 +1,8 @@
 """``make serve``: the whole API on http://127.0.0.1:3000 with AWS emulated in memory.
 
-Starts moto with the template's table and bucket, loads every function from template.yaml,
-and serves the template's HTTP API routes through the authorizer, as API Gateway would.
+Starts moto (embedded, on a loopback port) with the template's table and bucket, runs the
+template's functions in worker processes as Lambda would, and serves the template's HTTP API
+routes through the authorizer, as API Gateway would.
 Prints OFFERS_API_URL, OFFERS_TENANT_ID and OFFERS_TOKEN, one per line. All state lives in
 this process's memory and is gone when it stops. OFFERS_PORT picks another port (0 = any).
 """
@@ -14,57 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from local import devtokens
-from local.aws import AwsEmulation, local_secret_references
-from local.functions import LocalFunctions
 from local.gateway import HttpRequest, LocalGateway
-from local.template import Template
+from local.stack import ServerStack
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 3000
-
-# Parameter values of the local "stack". The JWKS URL is not fetched locally: the authorizer
-# gets the dev key set inline (JWKS_JSON) instead.
-LOCAL_PARAMETERS = {
-    "Stage": "dev",
-    "TokenIssuer": devtokens.ISSUER,
-    "TokenAudience": devtokens.AUDIENCE,
-    "TenantClaim": devtokens.TENANT_CLAIM,
-    "JwksUrl": "https://offers.local/.well-known/jwks.json",
-}
-
-
-def local_template() -> Template:
-    template = Template(parameters=LOCAL_PARAMETERS)
-    template.dynamic_references = local_secret_references(template)
-    return template
-
-
-class LocalStack:
-    """Emulation + functions + gateway: everything behind the local HTTP server and the tests."""
-
-    def __init__(self, extra_environment: dict[str, str] | None = None):
-        self.signing_key = devtokens.load_or_create_key()
-        self.template = local_template()
-        self.emulation = AwsEmulation(self.template)
-        self.extra_environment = {
-            **devtokens.authorizer_environment(self.signing_key),
-            "POWERTOOLS_METRICS_DISABLED": "true",
-            **(extra_environment or {}),
-        }
-        self.functions: LocalFunctions | None = None
-        self.gateway: LocalGateway | None = None
-
-    def start(self) -> LocalStack:
-        self.emulation.start()
-        self.functions = LocalFunctions(self.template.functions(), self.extra_environment)
-        self.gateway = LocalGateway(self.template, self.functions)
-        return self
-
-    def stop(self) -> None:
-        self.emulation.stop()
-
-    def token(self, tenant_id: str, **claims: object) -> str:
-        return devtokens.mint_token(self.signing_key, tenant_id=tenant_id, **claims)  # type: ignore[arg-type]
 
 
 def _request_handler(gateway: LocalGateway) -> type[BaseHTTPRequestHandler]:
@@ -102,7 +57,7 @@ def _request_handler(gateway: LocalGateway) -> type[BaseHTTPRequestHandler]:
 
 def main() -> None:
     port = int(os.environ.get("OFFERS_PORT", DEFAULT_PORT))
-    stack = LocalStack().start()
+    stack = ServerStack().start()
     assert stack.gateway is not None
     server = ThreadingHTTPServer((HOST, port), _request_handler(stack.gateway))
     server.daemon_threads = True

@@ -9,6 +9,7 @@ functions (code, handler, environment) and HTTP API routes with their authorizer
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,11 +120,21 @@ class Template:
         missing = [name for name in self.document.get("Parameters", {}) if name not in self.parameters]
         if missing:
             raise ValueError(f"template parameters without a value: {', '.join(missing)}")
-        # Values for {{resolve:...}} dynamic references, keyed by the resolved reference text.
-        self.dynamic_references = dynamic_references or {}
         self.conditions = {
             name: bool(self.resolve(expr)) for name, expr in self.document.get("Conditions", {}).items()
         }
+        # Values for {{resolve:...}} dynamic references, keyed by the resolved reference text;
+        # by default a fresh random value for every Secrets Manager secret the template defines.
+        self.dynamic_references = (
+            dynamic_references if dynamic_references is not None else self._local_secret_values()
+        )
+
+    def _local_secret_values(self) -> dict[str, str]:
+        values = {}
+        for logical_id in self.resources_of_type("AWS::SecretsManager::Secret"):
+            reference = f"{{{{resolve:secretsmanager:{self.physical_id(logical_id)}:SecretString}}}}"
+            values[reference] = secrets.token_urlsafe(36)
+        return values
 
     # -- physical names and attributes ------------------------------------------------------
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from local.server import LocalStack
+from local.stack import LocalStack
 from offers.auth.authorizer import token_verifier
 from offers.settings import get_settings
 from offers.store.clients import reset_clients

@@ -7,7 +7,7 @@ import re
 import time
 
 from local import devtokens
-from local.server import LocalStack
+from local.stack import LocalStack
 from tests.support.client import TENANT_A, TENANT_B, ApiClient
 from tests.support.factories import promotion_body
 from tests.support.logs import captured_function_logs

@@ -1,0 +1,67 @@
+"""The local "stack": template.yaml's resources on moto, its functions, its HTTP API.
+
+* ``LocalStack``: everything in this process (integration tests; sequential by nature).
+* ``ServerStack``: moto as an embedded HTTP server, functions in worker processes (the local
+  server; concurrent requests behave as in Lambda).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from local import devtokens
+from local.aws import EmbeddedAwsServer, InProcessAws
+from local.functions import LocalFunctions
+from local.gateway import LocalGateway
+from local.template import Template
+from local.workers import WorkerPool
+
+# Parameter values of the local "stack". The JWKS URL is not fetched locally: the authorizer
+# gets the dev key set inline (JWKS_JSON) instead.
+LOCAL_PARAMETERS = {
+    "Stage": "dev",
+    "TokenIssuer": devtokens.ISSUER,
+    "TokenAudience": devtokens.AUDIENCE,
+    "TenantClaim": devtokens.TENANT_CLAIM,
+    "JwksUrl": "https://offers.local/.well-known/jwks.json",
+}
+
+
+class _Stack:
+    def __init__(self, extra_environment: dict[str, str] | None = None):
+        self.signing_key = devtokens.load_or_create_key()
+        self.template = Template(parameters=LOCAL_PARAMETERS)
+        self.environment = {
+            **devtokens.authorizer_environment(self.signing_key),
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            **(extra_environment or {}),
+        }
+        self.functions: Any = None
+        self.gateway: LocalGateway | None = None
+
+    def token(self, tenant_id: str, **claims: Any) -> str:
+        return devtokens.mint_token(self.signing_key, tenant_id=tenant_id, **claims)
+
+
+class LocalStack(_Stack):
+    def start(self) -> LocalStack:
+        self.aws = InProcessAws(self.template).start()
+        self.functions = LocalFunctions(self.template.functions(), self.environment)
+        self.gateway = LocalGateway(self.template, self.functions)
+        return self
+
+    def stop(self) -> None:
+        self.aws.stop()
+
+
+class ServerStack(_Stack):
+    def start(self) -> ServerStack:
+        self.aws = EmbeddedAwsServer(self.template).start()
+        self.environment["AWS_ENDPOINT_URL"] = self.aws.endpoint_url
+        self.functions = WorkerPool(self.template.functions(), self.environment)
+        self.gateway = LocalGateway(self.template, self.functions)
+        return self
+
+    def stop(self) -> None:
+        self.functions.close()
+        self.aws.stop()

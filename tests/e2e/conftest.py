@@ -1,0 +1,90 @@
+"""E2E: `python -m local.server` (what `make serve` runs) on a free loopback port, over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from local import devtokens
+from local.template import ROOT
+from tests.support.client import ApiClient, http_sender
+
+STARTUP_TIMEOUT_SECONDS = 120
+
+
+@dataclass
+class LocalServer:
+    url: str
+    tenant_id: str
+    token: str
+    process: subprocess.Popen
+    output: deque
+
+
+def _start_server() -> LocalServer:
+    env = {**os.environ, "OFFERS_PORT": "0", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local.server"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    printed: dict[str, str] = {}
+    output: deque = deque(maxlen=2000)
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    assert process.stdout is not None
+    while len(printed) < 3:
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"local server exited early:\n{''.join(output)}")
+        output.append(line)
+        name, sep, value = line.strip().partition("=")
+        if sep and name in ("OFFERS_API_URL", "OFFERS_TENANT_ID", "OFFERS_TOKEN"):
+            printed[name] = value
+        if time.monotonic() > deadline:
+            raise RuntimeError("local server did not start in time")
+
+    def drain() -> None:  # keep the pipe empty so the server never blocks on logging
+        for rest in process.stdout:  # type: ignore[union-attr]
+            output.append(rest)
+
+    threading.Thread(target=drain, daemon=True).start()
+    return LocalServer(
+        printed["OFFERS_API_URL"], printed["OFFERS_TENANT_ID"], printed["OFFERS_TOKEN"], process, output
+    )
+
+
+@pytest.fixture(scope="session")
+def local_server() -> Iterator[LocalServer]:
+    server = _start_server()
+    try:
+        yield server
+    finally:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def signing_key():
+    return devtokens.load_or_create_key()
+
+
+@pytest.fixture
+def http_api(local_server: LocalServer, signing_key) -> ApiClient:
+    return ApiClient(
+        http_sender(local_server.url),
+        lambda tenant: devtokens.mint_token(signing_key, tenant_id=tenant),
+    )
