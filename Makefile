@@ -19,10 +19,11 @@ LAYER_PYVER := $(subst python,,$(RUNTIME))
 TENANT ?= 000000000000000000000001
 
 .DEFAULT_GOAL := help
-.PHONY: help serve token test lint unit integration e2e template-lint build bench clean
+.PHONY: help serve token test lint unit integration e2e template-lint build bench sam-local-check clean
 
 help:
-	@echo "make serve | token TENANT=<24 chars> | test | lint | unit | integration | e2e | template-lint | build | bench | clean"
+	@echo "make serve | token TENANT=<24 chars> | test | lint | unit | integration | e2e | template-lint"
+	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | sam-local-check | bench | clean"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -64,6 +65,12 @@ template-lint: $(VENV)/.installed $(SAM_VENV)/.installed
 build: $(SAM_VENV)/.installed
 	LAYER_PLATFORM=$(LAYER_PLATFORM) LAYER_PYVER=$(LAYER_PYVER) \
 		$(SAM) build --parameter-overrides Architecture=$(ARCH) PythonRuntime=$(RUNTIME)
+
+# Every event in events/ through `sam local invoke` in the Lambda container. Needs dockerd and
+# the stand-in image from ../shared/tools/sam-local (see README, "sam local invoke").
+sam-local-check: $(VENV)/.installed $(SAM_VENV)/.installed
+	$(MAKE) build ARCH=x86_64 RUNTIME=$(RUNTIME)
+	SAM_PY=$(CURDIR)/$(SAM_VENV)/bin/python $(PY) -m local.sam_check --runtime $(RUNTIME)
 
 bench: $(VENV)/.installed
 	$(PY) bench/cold_start.py

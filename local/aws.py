@@ -141,8 +141,13 @@ class EmbeddedAwsServer:
 
         os.environ.update(FAKE_CREDENTIALS)
         default_user_config.update(MOTO_CONFIG)  # type: ignore[typeddict-item]
+
+        class QuietRequestHandler(MotoRequestHandler):
+            def log_request(self, *_: object) -> None:  # one line per AWS call is noise here
+                pass
+
         app = _SerializedWsgiApp(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(self.host, 0, app, threaded=True, request_handler=MotoRequestHandler)
+        self._server = make_server(self.host, 0, app, threaded=True, request_handler=QuietRequestHandler)
         port = self._server.server_address[1]
         self.endpoint_url = f"http://{self.host}:{port}"
         os.environ["MOTO_PORT"] = str(port)  # where moto's own Step Functions tasks call back

@@ -233,7 +233,8 @@ class Template:
                 return self.resolve(arg[1])[int(self.resolve(arg[0]))]
             if name == "Fn::Split":
                 return self.resolve(arg[1]).split(arg[0])
-        return {k: self.resolve(v) for k, v in value.items()}
+        resolved = {k: self.resolve(v) for k, v in value.items()}
+        return {k: v for k, v in resolved.items() if v is not None}  # AWS::NoValue removes the key
 
     def _sub(self, arg: Any) -> str:
         template, variables = (arg, {}) if isinstance(arg, str) else (arg[0], self.resolve(arg[1]))
