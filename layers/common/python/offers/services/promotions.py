@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from offers.clock import utc_now
+from offers.clock import format_timestamp, utc_now
 from offers.ids import new_id
 from offers.models.promotions import Promotion, PromotionInput, PromotionRecord, promotion_view
 from offers.store.keys import Key
@@ -40,7 +40,7 @@ def replace_promotion(tenant_id: str, promotion_id: str, data: PromotionInput) -
         created_at=current.created_at,
         updated_at=now,
     )
-    _store.replace(tenant_id, record)
+    _store.replace(tenant_id, record, expected_updated_at=format_timestamp(current.updated_at))
     return promotion_view(record, now)
 
 

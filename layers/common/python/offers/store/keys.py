@@ -10,6 +10,7 @@ The access patterns these keys serve are listed in docs/data-model.md.
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 Key = dict[str, Any]
@@ -46,3 +47,133 @@ def promotion_key(tenant_id: str, promotion_id: str) -> Key:
 def promo_id_counter_key(tenant_id: str) -> Key:
     """The per-tenant sequence behind the numeric ``promoId``."""
     return {PK: f"{tenant_prefix(tenant_id)}COUNTER", SK: "PROMO_ID"}
+
+
+def tenant_stats_key(tenant_id: str) -> Key:
+    """Per-tenant counters kept transactionally with the items they count (e.g. promotions)."""
+    return {PK: f"{tenant_prefix(tenant_id)}STATS", SK: "STATS"}
+
+
+# -- promotion search indexes -------------------------------------------------------------------
+# Five sparse GSIs, one per sort order. Their partition splits a tenant's promotions into
+# enabled and disabled ones, so a search for DISABLED reads only those and the date indexes
+# serve ACTIVE / SCHEDULED / EXPIRED without touching disabled promotions.
+
+SEARCH_PARTITION = "psPk"
+OPEN_END = "9999-12-31T23:59:59.999Z"  # a promotion without endAt sorts after every real date
+
+
+class SearchIndex:
+    """Name and sort-key attribute of one promotion search index."""
+
+    def __init__(self, name: str, sort_attribute: str):
+        self.name = name
+        self.sort_attribute = sort_attribute
+
+
+SEARCH_BY_UPDATED = SearchIndex("PromoByUpdatedAt", "psUpdated")
+SEARCH_BY_NAME = SearchIndex("PromoByName", "psName")
+SEARCH_BY_START = SearchIndex("PromoByStart", "psStart")
+SEARCH_BY_END = SearchIndex("PromoByEnd", "psEnd")
+SEARCH_BY_LEVEL = SearchIndex("PromoByLevel", "psLevel")
+SEARCH_INDEXES = (SEARCH_BY_UPDATED, SEARCH_BY_NAME, SEARCH_BY_START, SEARCH_BY_END, SEARCH_BY_LEVEL)
+
+
+def search_partition(tenant_id: str, *, enabled: bool) -> str:
+    return f"{tenant_prefix(tenant_id)}PS#{'E' if enabled else 'D'}"
+
+
+def search_name(name: str) -> str:
+    """The form names are compared and sorted in: case-folded, single-spaced, escaped."""
+    return part(" ".join(name.casefold().split()))
+
+
+def search_level(level: int) -> str:
+    return f"{level:02d}"
+
+
+def search_updated(updated_at: str, promotion_id: str) -> str:
+    return f"{updated_at}#{promotion_id}"
+
+
+def search_end(end_at: str | None, promotion_id: str) -> str:
+    return f"{end_at or OPEN_END}#{promotion_id}"
+
+
+def search_attributes(
+    tenant_id: str,
+    *,
+    promotion_id: str,
+    name: str,
+    enabled: bool,
+    updated_at: str,
+    start_at: str,
+    end_at: str | None,
+    level: int,
+) -> dict[str, str]:
+    """The index attributes a promotion item carries; sort keys end in the id (unique)."""
+    return {
+        SEARCH_PARTITION: search_partition(tenant_id, enabled=enabled),
+        SEARCH_BY_UPDATED.sort_attribute: search_updated(updated_at, promotion_id),
+        SEARCH_BY_NAME.sort_attribute: f"{search_name(name)}#{promotion_id}",
+        SEARCH_BY_START.sort_attribute: f"{start_at}#{promotion_id}",
+        SEARCH_BY_END.sort_attribute: search_end(end_at, promotion_id),
+        SEARCH_BY_LEVEL.sort_attribute: f"{search_level(level)}#{promotion_id}",
+    }
+
+
+# -- coupon codes -------------------------------------------------------------------------------
+# A code is its own item, keyed by the code, so "unique per tenant" is a conditional put
+# (attribute_not_exists) and a redemption finds it with one GetItem.
+# GSI1: a coupon's codes by creation; GSI2: a customer's assigned codes; GSI3: all of a
+# tenant's codes, write-sharded so generating 100,000 codes never heats one partition.
+
+GSI1 = ("GSI1", "gsi1pk", "gsi1sk")
+GSI2 = ("GSI2", "gsi2pk", "gsi2sk")
+GSI3 = ("GSI3", "gsi3pk", "gsi3sk")
+
+
+def code_key(tenant_id: str, code: str) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}CODE#{part(code)}", SK: "CODE"}
+
+
+def coupon_codes_partition(tenant_id: str, coupon_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}CC#{coupon_id}"
+
+
+def user_codes_partition(tenant_id: str, user_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}CU#{part(user_id)}"
+
+
+def tenant_codes_partition(tenant_id: str, shard: int) -> str:
+    return f"{tenant_prefix(tenant_id)}CODES#S{shard:02d}"
+
+
+def code_shard(code: str, shards: int) -> int:
+    """Stable across processes (unlike hash()): the shard a code's tenant-wide entry lives in."""
+    return zlib.crc32(code.encode()) % shards
+
+
+def code_time_key(created_at: str, code: str) -> str:
+    return f"{created_at}#{part(code)}"
+
+
+def code_index_attributes(
+    tenant_id: str, *, code: str, coupon_id: str, user_id: str | None, created_at: str, shards: int
+) -> dict[str, str]:
+    sort_key = code_time_key(created_at, code)
+    attributes = {
+        GSI1[1]: coupon_codes_partition(tenant_id, coupon_id),
+        GSI1[2]: sort_key,
+        GSI3[1]: tenant_codes_partition(tenant_id, code_shard(code, shards)),
+        GSI3[2]: sort_key,
+    }
+    if user_id:  # sparse: only assigned codes are in the customer index
+        attributes[GSI2[1]] = user_codes_partition(tenant_id, user_id)
+        attributes[GSI2[2]] = sort_key
+    return attributes
+
+
+def code_generation_key(tenant_id: str, coupon_id: str, generation_id: str) -> Key:
+    """A code generation job; lives in the coupon's own collection."""
+    return {PK: f"{tenant_prefix(tenant_id)}GEN#{coupon_id}", SK: f"GEN#{generation_id}"}

@@ -1,14 +1,15 @@
-"""Promotion records in DynamoDB."""
+"""Promotion records in DynamoDB, with the attributes that place them in the search indexes."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from offers.clock import format_timestamp
 from offers.errors import Conflict, NotFound
 from offers.models.promotions import PromotionRecord
 from offers.store import keys
-from offers.store.table import ConditionFailed, Page, Table
+from offers.store.table import ConditionFailed, Page, Table, TransactionCancelled
 
 ENTITY = "PROMOTION"
 FIRST_PROMO_ID = 100_001
@@ -19,12 +20,22 @@ class PromotionNotFound(NotFound):
         super().__init__(f"promotion {promotion_id} not found")
 
 
-def to_item(tenant_id: str, record: PromotionRecord) -> dict:
+def to_item(tenant_id: str, record: PromotionRecord) -> dict[str, Any]:
     body = record.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return {**keys.promotion_key(tenant_id, record.id), "entity": ENTITY, **body}
+    index = keys.search_attributes(
+        tenant_id,
+        promotion_id=record.id,
+        name=record.name,
+        enabled=record.is_enabled,
+        updated_at=body["updatedAt"],
+        start_at=body["startAt"],
+        end_at=body.get("endAt"),
+        level=record.level,
+    )
+    return {**keys.promotion_key(tenant_id, record.id), "entity": ENTITY, **index, **body}
 
 
-def from_item(item: dict) -> PromotionRecord:
+def from_item(item: dict[str, Any]) -> PromotionRecord:
     return PromotionRecord.model_validate(item)
 
 
@@ -43,28 +54,60 @@ class PromotionStore:
         )
         return int(item["value"])
 
-    def create(self, tenant_id: str, record: PromotionRecord) -> None:
-        self.table.put(to_item(tenant_id, record), condition="attribute_not_exists(pk)")
+    def _count_change(self, tenant_id: str, delta: int) -> dict[str, Any]:
+        return self.table.update_op(
+            keys.tenant_stats_key(tenant_id), "ADD promotions :delta", values={":delta": delta}
+        )
 
-    def get(self, tenant_id: str, promotion_id: str) -> PromotionRecord:
-        item = self.table.get(keys.promotion_key(tenant_id, promotion_id))
+    def create_operations(self, tenant_id: str, record: PromotionRecord) -> list[dict[str, Any]]:
+        """The writes that create a promotion (for callers that add their own to the transaction)."""
+        return [
+            self.table.put_op(to_item(tenant_id, record), condition="attribute_not_exists(pk)"),
+            self._count_change(tenant_id, +1),
+        ]
+
+    def create(self, tenant_id: str, record: PromotionRecord) -> None:
+        self.table.transact_write(self.create_operations(tenant_id, record))
+
+    def get(self, tenant_id: str, promotion_id: str, *, consistent: bool = False) -> PromotionRecord:
+        item = self.table.get(keys.promotion_key(tenant_id, promotion_id), consistent=consistent)
         if item is None:
             raise PromotionNotFound(promotion_id)
         return from_item(item)
 
-    def replace(self, tenant_id: str, record: PromotionRecord) -> None:
+    def get_many(self, tenant_id: str, promotion_ids: list[str]) -> dict[str, PromotionRecord]:
+        items = self.table.batch_get([keys.promotion_key(tenant_id, pid) for pid in promotion_ids])
+        return {item["id"]: from_item(item) for item in items}
+
+    def replace(self, tenant_id: str, record: PromotionRecord, *, expected_updated_at: str | None = None) -> None:
+        """Overwrite a promotion; with ``expected_updated_at``, only if nobody changed it meanwhile."""
+        condition, values = "attribute_exists(pk)", {}
+        if expected_updated_at:
+            condition += " AND updatedAt = :expected"
+            values[":expected"] = expected_updated_at
         try:
-            self.table.put(to_item(tenant_id, record), condition="attribute_exists(pk)")
+            self.table.put(to_item(tenant_id, record), condition=condition, values=values or None)
         except ConditionFailed as error:
-            raise PromotionNotFound(record.id) from error
+            if error.item is None:
+                raise PromotionNotFound(record.id) from error
+            raise Conflict(
+                f"promotion {record.id} was changed by another request; retry", code="CONCURRENT_UPDATE"
+            ) from error
 
     def set_enabled(self, tenant_id: str, promotion_id: str, enabled: bool, now: datetime) -> PromotionRecord:
+        stamp = format_timestamp(now)
         try:
             item = self.table.update(
                 keys.promotion_key(tenant_id, promotion_id),
-                "SET isEnabled = :enabled, updatedAt = :now",
+                "SET isEnabled = :enabled, updatedAt = :now, #ps = :partition, #psu = :psu",
                 condition="attribute_exists(pk)",
-                values={":enabled": enabled, ":now": format_timestamp(now)},
+                names={"#ps": keys.SEARCH_PARTITION, "#psu": keys.SEARCH_BY_UPDATED.sort_attribute},
+                values={
+                    ":enabled": enabled,
+                    ":now": stamp,
+                    ":partition": keys.search_partition(tenant_id, enabled=enabled),
+                    ":psu": keys.search_updated(stamp, promotion_id),
+                },
             )
         except ConditionFailed as error:
             raise PromotionNotFound(promotion_id) from error
@@ -76,12 +119,20 @@ class PromotionStore:
         try:
             item = self.table.update(
                 keys.promotion_key(tenant_id, promotion_id),
-                "SET endAt = :now, updatedAt = :now",
+                "SET endAt = :now, updatedAt = :now, #psu = :psu, #pse = :pse",
                 condition=(
                     "attribute_exists(pk) AND startAt < :now"
                     " AND (attribute_not_exists(endAt) OR endAt > :now)"
                 ),
-                values={":now": stamp},
+                names={
+                    "#psu": keys.SEARCH_BY_UPDATED.sort_attribute,
+                    "#pse": keys.SEARCH_BY_END.sort_attribute,
+                },
+                values={
+                    ":now": stamp,
+                    ":psu": keys.search_updated(stamp, promotion_id),
+                    ":pse": keys.search_end(stamp, promotion_id),
+                },
             )
         except ConditionFailed as error:
             if error.item is None:
@@ -91,16 +142,26 @@ class PromotionStore:
                     f"promotion {promotion_id} has not started yet; disable or delete it instead",
                     code="PROMOTION_NOT_STARTED",
                 ) from error
-            raise Conflict(
-                f"promotion {promotion_id} has already ended", code="PROMOTION_ALREADY_ENDED"
-            ) from error
+            raise Conflict(f"promotion {promotion_id} has already ended", code="PROMOTION_ALREADY_ENDED") from error
         return from_item(item)
+
+    def delete_operations(self, tenant_id: str, promotion_id: str) -> list[dict[str, Any]]:
+        return [
+            self.table.delete_op(keys.promotion_key(tenant_id, promotion_id), condition="attribute_exists(pk)"),
+            self._count_change(tenant_id, -1),
+        ]
 
     def delete(self, tenant_id: str, promotion_id: str) -> None:
         try:
-            self.table.delete(keys.promotion_key(tenant_id, promotion_id), condition="attribute_exists(pk)")
-        except ConditionFailed as error:
-            raise PromotionNotFound(promotion_id) from error
+            self.table.transact_write(self.delete_operations(tenant_id, promotion_id))
+        except TransactionCancelled as error:
+            if error.failed(0):
+                raise PromotionNotFound(promotion_id) from error
+            raise
+
+    def count(self, tenant_id: str) -> int:
+        stats = self.table.get(keys.tenant_stats_key(tenant_id)) or {}
+        return int(stats.get("promotions", 0))
 
     def list_page(self, tenant_id: str, size: int, start_key: keys.Key | None) -> Page:
         """Newest first."""
