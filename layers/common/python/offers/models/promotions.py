@@ -152,7 +152,12 @@ class PromotionToggle(RequestModel):
 
 
 class PromotionRecord(PromotionInput):
-    """A promotion as stored: the input plus identity and bookkeeping."""
+    """A promotion as stored: the input plus identity and bookkeeping.
+
+    Coupons are promotions with ``isImplicit=false``; for them ``couponCodes`` holds the codes
+    named explicitly on the coupon (bounded) and ``codeCount`` counts every code it has,
+    generated ones included.
+    """
 
     model_config = {"extra": "ignore"}
 
@@ -160,6 +165,8 @@ class PromotionRecord(PromotionInput):
     promo_id: int
     created_at: Timestamp
     updated_at: Timestamp
+    coupon_codes: list[str] = Field(default_factory=list)
+    code_count: int = 0
 
 
 class Promotion(PromotionRecord):
