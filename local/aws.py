@@ -15,6 +15,7 @@ each AWS call is atomic here as it is in AWS.
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -24,6 +25,9 @@ import boto3
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.core.config import default_user_config
+from moto.dynamodb import models as dynamo_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table as DynamoTable
 
 from local.template import LOCAL_REGION, Template
 
@@ -39,6 +43,56 @@ FAKE_CREDENTIALS = {
 }
 # Step Functions runs the real state-machine definition instead of answering canned results.
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
+
+
+class _TablesAreNotCopied:
+    """Stands in for the ``copy`` module inside moto's DynamoDB models: a Table "deep copy"
+    is the table itself. moto copies every touched table before a transaction to roll back;
+    ``_item_scoped_transactions`` rolls back the touched items instead."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        return value if isinstance(value, DynamoTable) else copy.deepcopy(value, memo)
+
+
+def _item_scoped_transactions() -> None:
+    """Make moto's TransactWriteItems cost O(items in the transaction), not O(table size).
+
+    moto deep-copies each whole table per transaction, so writing 100,000 coupon codes in
+    transactions of 100 is quadratic. Same semantics here: every touched item is saved
+    first and restored if the transaction is cancelled.
+    """
+    if getattr(DynamoDBBackend.transact_write_items, "_item_scoped", False):
+        return
+    original = DynamoDBBackend.transact_write_items
+    dynamo_models.copy = _TablesAreNotCopied()  # type: ignore[attr-defined]
+
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        saved = []
+        for entry in transact_items:
+            ((_, operation),) = entry.items()
+            table = self.get_table(operation["TableName"])
+            source = operation.get("Item") or operation["Key"]
+            key = {table.hash_key_attr: source[table.hash_key_attr]}
+            if table.range_key_attr is not None:
+                key[table.range_key_attr] = source[table.range_key_attr]
+            current = self.get_item(operation["TableName"], key)
+            saved.append((operation["TableName"], key, current.to_json()["Attributes"] if current else None))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table_name, key, attributes in reversed(saved):
+                if attributes is None:
+                    self.delete_item(table_name, key)
+                else:
+                    self.put_item(table_name, attributes)
+            raise
+
+    transact_write_items._item_scoped = True  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
 def _serialize_in_process_moto() -> None:
@@ -98,6 +152,7 @@ class InProcessAws:
         os.environ.update(FAKE_CREDENTIALS)
         os.environ.pop("AWS_ENDPOINT_URL", None)
         _serialize_in_process_moto()
+        _item_scoped_transactions()
         self._mock = mock_aws(config=MOTO_CONFIG)
         self._mock.start()
         boto3.setup_default_session()
@@ -140,6 +195,7 @@ class EmbeddedAwsServer:
         from werkzeug.serving import make_server  # noqa: PLC0415
 
         os.environ.update(FAKE_CREDENTIALS)
+        _item_scoped_transactions()
         default_user_config.update(MOTO_CONFIG)  # type: ignore[typeddict-item]
 
         class QuietRequestHandler(MotoRequestHandler):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from local.aws import FAKE_CREDENTIALS, EmbeddedAwsServer
 from local.functions import ensure_layer_on_path
-from local.samples import EVENTS_DIR, expected_answers, sample_environment, seed_sample_data
+from local.samples import EVENTS_DIR, answer_matches, expected_answers, sample_environment, seed_sample_data
 from local.stack import LOCAL_PARAMETERS
 from local.template import ROOT, Template
 
@@ -36,12 +36,6 @@ def _result_of(output: str) -> dict:
         if isinstance(value, dict):
             return value
     raise ValueError(f"no JSON result in sam output:\n{output}")
-
-
-def _matches(expected: object, result: dict) -> bool:
-    if expected == "isAuthorized":
-        return result.get("isAuthorized") is True
-    return result.get("statusCode") == expected
 
 
 def main() -> int:
@@ -82,8 +76,8 @@ def main() -> int:
         )
         try:
             result = _result_of(run.stdout)
-            ok = _matches(wanted[function_id], result)
-            shown = result.get("statusCode", "isAuthorized" if result.get("isAuthorized") else result)
+            ok = answer_matches(wanted[function_id], result)
+            shown = result.get("statusCode", result)
         except ValueError:
             ok, shown = False, f"no result (exit {run.returncode})"
         failures += not ok

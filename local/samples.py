@@ -14,6 +14,9 @@ from local.template import ROOT
 EVENTS_DIR = ROOT / "events"
 SAMPLE_TENANT_ID = "000000000000000000000001"
 SAMPLE_PROMOTION_ID = "6740e1f2a1b2c3d4e5f60718"
+SAMPLE_COUPON_ID = "6740e1f2a1b2c3d4e5f60719"
+SAMPLE_GENERATION_ID = "6740e1f2a1b2c3d4e5f6071a"
+SAMPLE_PENDING_GENERATION_ID = "6740e1f2a1b2c3d4e5f6071b"
 
 
 def load_event(function_id: str) -> dict[str, Any]:
@@ -26,29 +29,79 @@ def sample_environment() -> dict[str, str]:
 
 
 def expected_answers() -> dict[str, Any]:
-    """Function -> the status code its sample event gets ("isAuthorized" for the authorizer)."""
+    """Function -> its documented answer: an HTTP status code, or keys the result must hold."""
     answers = json.loads((EVENTS_DIR / "expected-status.json").read_text())
     return {name: value for name, value in answers.items() if not name.startswith("_")}
 
 
-def seed_sample_data() -> None:
-    """Store what the sample events refer to, overwriting, so every check starts alike.
+def answer_matches(expected: Any, result: Any) -> bool:
+    if isinstance(expected, int):
+        return isinstance(result, dict) and result.get("statusCode") == expected
+    return isinstance(result, dict) and all(result.get(key) == value for key, value in expected.items())
 
-    Uses the table and AWS endpoint of the current environment.
+
+def seed_sample_data() -> None:
+    """Store what the sample events refer to, overwriting, so every check starts alike:
+    a promotion, a coupon with the code SAMPLE10, a finished code generation and a pending
+    one (for the code worker's event). Uses the table and AWS endpoint of the environment.
     """
-    from offers.models.promotions import PromotionRecord  # noqa: PLC0415 - after the env is set
+    from offers.models.coupons import CodeGeneration, CouponCodeRecord  # noqa: PLC0415 - after the env is set
+    from offers.models.promotions import PromotionRecord  # noqa: PLC0415
+    from offers.store.coupons import PENDING_GENERATIONS, code_item, generation_item  # noqa: PLC0415
     from offers.store.promotions import to_item  # noqa: PLC0415
     from offers.store.table import Table  # noqa: PLC0415
 
     now = datetime.now(UTC)
-    record = PromotionRecord(
+    table = Table()
+    common = {"start_at": now - timedelta(days=1), "created_at": now, "updated_at": now}
+    promotion = PromotionRecord(
         id=SAMPLE_PROMOTION_ID,
         promo_id=100001,
         name="Sample promotion",
         type="PRODUCT",
-        start_at=now - timedelta(days=1),
         discounts=[{"unit": "PERCENTAGE_OFF", "value": 10}],
-        created_at=now,
-        updated_at=now,
+        **common,
     )
-    Table().put(to_item(SAMPLE_TENANT_ID, record))
+    coupon = PromotionRecord(
+        id=SAMPLE_COUPON_ID,
+        promo_id=100002,
+        name="Sample coupon",
+        type="CART",
+        is_implicit=False,
+        discounts=[{"unit": "AMOUNT_OFF", "value": 5}],
+        limits=[{"type": "CODE", "quantity": 1}],
+        coupon_codes=["SAMPLE10"],
+        code_count=1,
+        **common,
+    )
+    generation = {"created_at": now, "updated_at": now, "coupon_id": SAMPLE_COUPON_ID}
+    finished = CodeGeneration(
+        id=SAMPLE_GENERATION_ID,
+        status="COMPLETED",
+        spec={"prefix": "DONE", "count": 1},
+        requested=1,
+        generated=1,
+        completed_at=now,
+        **generation,
+    )
+    pending = CodeGeneration(
+        id=SAMPLE_PENDING_GENERATION_ID,
+        status="IN_PROGRESS",
+        spec={"prefix": "WORKER", "count": 5},
+        requested=5,
+        **generation,
+    )
+    table.batch_write(
+        puts=[
+            to_item(SAMPLE_TENANT_ID, promotion),
+            {**to_item(SAMPLE_TENANT_ID, coupon), PENDING_GENERATIONS: {SAMPLE_PENDING_GENERATION_ID}},
+            code_item(
+                SAMPLE_TENANT_ID,
+                CouponCodeRecord(
+                    code="SAMPLE10", promotion_id=SAMPLE_COUPON_ID, created_at=now, updated_at=now
+                ),
+            ),
+            generation_item(SAMPLE_TENANT_ID, finished),
+            generation_item(SAMPLE_TENANT_ID, pending),
+        ]
+    )

@@ -7,12 +7,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from local import devtokens
 from local.aws import EmbeddedAwsServer, InProcessAws
 from local.functions import LocalFunctions
 from local.gateway import LocalGateway
+from local.invoke import answer_invocation, route_lambda_invocations
 from local.template import Template
 from local.workers import WorkerPool
 
@@ -47,6 +49,7 @@ class LocalStack(_Stack):
     def start(self) -> LocalStack:
         self.aws = InProcessAws(self.template).start()
         self.functions = LocalFunctions(self.template.functions(), self.environment)
+        route_lambda_invocations(partial(answer_invocation, self.functions.invoke))
         self.gateway = LocalGateway(self.template, self.functions)
         return self
 
@@ -59,6 +62,7 @@ class ServerStack(_Stack):
         self.aws = EmbeddedAwsServer(self.template).start()
         self.environment["AWS_ENDPOINT_URL"] = self.aws.endpoint_url
         self.functions = WorkerPool(self.template.functions(), self.environment)
+        route_lambda_invocations(partial(answer_invocation, self.functions.invoke))  # moto's Step Functions
         self.gateway = LocalGateway(self.template, self.functions)
         return self
 

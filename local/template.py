@@ -68,6 +68,7 @@ class Route:
 @dataclass
 class FunctionSpec:
     logical_id: str
+    function_name: str
     code_dir: Path
     module: str
     attribute: str
@@ -78,7 +79,7 @@ class FunctionSpec:
 
     @property
     def name(self) -> str:
-        return f"{LOCAL_STACK}-{self.logical_id}"
+        return self.function_name
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,8 @@ class Template:
             return self.resolve(props.get("LogGroupName", f"/{LOCAL_STACK}/{logical_id}"))
         if kind == "AWS::SecretsManager::Secret":
             return self._arn("secretsmanager", f"secret:{LOCAL_STACK}-{logical_id}")
+        if kind == "AWS::Serverless::Function" and "FunctionName" in props:
+            return self.resolve(props["FunctionName"])
         return f"{LOCAL_STACK}-{logical_id}"
 
     def _arn(self, service: str, resource: str) -> str:
@@ -167,7 +170,7 @@ class Template:
             if kind == "AWS::S3::Bucket":
                 return f"arn:aws:s3:::{self.physical_id(logical_id)}"
             if kind == "AWS::Serverless::Function":
-                return self._arn("lambda", f"function:{LOCAL_STACK}-{logical_id}")
+                return self._arn("lambda", f"function:{self.physical_id(logical_id)}")
             if kind == "AWS::Serverless::StateMachine":
                 return self._arn("states", f"stateMachine:{LOCAL_STACK}-{logical_id}")
             if kind == "AWS::Logs::LogGroup":
@@ -279,6 +282,7 @@ class Template:
             environment = self.resolve(props.get("Environment", {}).get("Variables", {}))
             spec = FunctionSpec(
                 logical_id=logical_id,
+                function_name=self.physical_id(logical_id),
                 code_dir=ROOT / props["CodeUri"],
                 module=module,
                 attribute=attribute,

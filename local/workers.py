@@ -18,6 +18,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from local.functions import FunctionError, LocalFunctions
+from local.invoke import answer_invocation, route_lambda_invocations
 from local.template import FunctionSpec
 
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -25,6 +26,13 @@ _CONTEXT = multiprocessing.get_context("spawn")
 
 def _worker_main(connection: Connection, specs: dict[str, FunctionSpec], environment: dict[str, str]) -> None:
     functions = LocalFunctions(specs, environment)
+
+    def relay(name: str, payload: Any, invocation_type: str) -> tuple[int, bytes, str | None]:
+        # A function calling lambda:Invoke: the parent runs the target in another worker.
+        connection.send(("invoke", name, payload, invocation_type))
+        return connection.recv()
+
+    route_lambda_invocations(relay)
     while True:
         try:
             name_or_arn, event = connection.recv()
@@ -96,12 +104,7 @@ class WorkerPool:
         worker = self._checkout()
         try:
             worker.connection.send((name_or_arn, event))
-            if not worker.connection.poll(spec.timeout + 5):
-                worker.process.kill()
-                self._checkin(None)
-                worker = None
-                raise FunctionError("TimeoutError", f"Task timed out after {spec.timeout} seconds")
-            reply = worker.connection.recv()
+            reply = self._await_reply(worker, spec.timeout)
         except (EOFError, OSError) as error:
             self._checkin(None)
             raise FunctionError("WorkerDied", f"the function's worker process died: {error}") from error
@@ -110,6 +113,19 @@ class WorkerPool:
             _, error_type, message, trace = reply
             raise FunctionError(error_type, message, trace)
         return reply[1]
+
+    def _await_reply(self, worker: _Worker, timeout: int) -> tuple[Any, ...]:
+        """The worker's answer, serving the lambda:Invoke calls it makes meanwhile."""
+        while True:
+            if not worker.connection.poll(timeout + 5):
+                worker.process.kill()
+                self._checkin(None)
+                raise FunctionError("TimeoutError", f"Task timed out after {timeout} seconds")
+            message = worker.connection.recv()
+            if message[0] != "invoke":
+                return message
+            _, name, payload, invocation_type = message
+            worker.connection.send(answer_invocation(self.invoke, name, payload, invocation_type))
 
     def close(self) -> None:
         with self._available:

@@ -13,7 +13,7 @@ import pytest
 
 from local.samples import (
     EVENTS_DIR,
-    SAMPLE_TENANT_ID,
+    answer_matches,
     expected_answers,
     load_event,
     sample_environment,
@@ -25,6 +25,7 @@ from offers.auth.authorizer import token_verifier
 from offers.settings import get_settings
 
 HTTP_FUNCTIONS = sorted(name for name, answer in expected_answers().items() if isinstance(answer, int))
+OTHER_FUNCTIONS = sorted(name for name, answer in expected_answers().items() if not isinstance(answer, int))
 
 
 @pytest.fixture
@@ -58,8 +59,9 @@ def test_given_the_sample_event_when_invoked_then_the_documented_status(
         json.loads(result["body"])
 
 
-def test_given_the_sample_authorizer_event_when_invoked_then_the_sample_tenant_is_allowed(sample_stack):
-    assert sample_stack.functions is not None
-    result = sample_stack.functions.invoke("AuthorizerFunction", load_event("AuthorizerFunction"))
-    assert result["isAuthorized"] is True
-    assert result["context"]["tenantId"] == SAMPLE_TENANT_ID
+@pytest.mark.parametrize("function_id", OTHER_FUNCTIONS)
+def test_given_the_sample_event_of_a_non_http_function_when_invoked_then_the_documented_result(
+    sample_stack, function_id
+):
+    result = sample_stack.functions.invoke(function_id, load_event(function_id))
+    assert answer_matches(expected_answers()[function_id], result), result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,3 +37,30 @@ def promotion_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def coupon_body(codes: list[str] | None = None, **overrides: Any) -> dict[str, Any]:
+    body = promotion_body(
+        name="Spring coupon",
+        type="CART",
+        limits=[
+            {"type": "SITE_WIDE", "quantity": 1000},
+            {"type": "CUSTOMER", "quantity": 1},
+            {"type": "CODE", "quantity": 1},
+        ],
+        couponCodes=codes if codes is not None else [],
+    )
+    body.update(overrides)
+    return body
+
+
+def wait_until(condition: Callable[[], Any], *, timeout: float = 300, interval: float = 0.2) -> Any:
+    """Poll ``condition`` until it returns something truthy (background jobs)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(interval)

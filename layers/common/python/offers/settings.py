@@ -21,6 +21,13 @@ class Settings(BaseModel):
     # Signs pagination cursors so a client can neither forge nor edit one.
     cursor_secret: SecretStr = Field(alias="CURSOR_SECRET", min_length=16)
 
+    # Coupon codes.
+    code_shards: int = Field(
+        8, alias="CODE_SHARDS", ge=1, le=64
+    )  # write shards of the tenant-wide code index
+    sync_code_limit: int = Field(1000, alias="SYNC_CODE_LIMIT", ge=1, le=5000)  # more codes -> async job
+    code_worker_function: str = Field("", alias="CODE_WORKER_FUNCTION")
+
     # Token verification (the Lambda authorizer).
     jwt_issuer: str = Field("", alias="JWT_ISSUER")
     jwt_audience: str = Field("", alias="JWT_AUDIENCE")

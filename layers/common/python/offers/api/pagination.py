@@ -7,7 +7,6 @@ from typing import Any
 
 from offers.api.cursors import maybe_decode, maybe_encode, query_fingerprint
 from offers.models.pages import CursorPage, CursorQuery
-from offers.store.keys import Key
 from offers.store.table import Page
 
 
@@ -16,13 +15,13 @@ def cursor_page(
     query_name: str,
     size: int,
     start_cursor: str | None,
-    fetch: Callable[[str, int, Key | None], Page],
+    fetch: Callable[..., Page],
     *filters: Any,
 ) -> CursorPage:
-    """``fetch(tenant_id, size, start_key)``; ``filters`` bind the cursor to this exact query."""
+    """``fetch(tenant_id, size=, start_key=)``; ``filters`` bind the cursor to this exact query."""
     query = query_fingerprint(query_name, *filters)
     start_key = maybe_decode(start_cursor, tenant_id=tenant_id, query=query)
-    page = fetch(tenant_id, size, start_key)
+    page = fetch(tenant_id, size=size, start_key=start_key)
     return CursorPage(
         query=CursorQuery(
             size=size,

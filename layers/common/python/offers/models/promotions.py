@@ -68,6 +68,7 @@ class LimitType(StrEnum):
     ORDER = "ORDER"  # uses within one order
     SITE_WIDE = "SITE_WIDE"  # uses across all customers
     CUSTOMER = "CUSTOMER"  # uses per customer
+    CODE = "CODE"  # uses of each coupon code
 
 
 TargetValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from offers.clock import format_timestamp, utc_now
+from offers.clock import utc_now
 from offers.ids import new_id
 from offers.models.promotions import Promotion, PromotionInput, PromotionRecord, promotion_view
+from offers.services import coupons
 from offers.store.keys import Key
 from offers.store.promotions import PromotionStore
 from offers.store.table import Page
@@ -32,16 +33,7 @@ def get_promotion(tenant_id: str, promotion_id: str) -> Promotion:
 def replace_promotion(tenant_id: str, promotion_id: str, data: PromotionInput) -> Promotion:
     """PUT semantics: every input field is replaced; identity and createdAt are kept."""
     now = utc_now()
-    current = _store.get(tenant_id, promotion_id)
-    record = PromotionRecord(
-        **data.__dict__,
-        id=current.id,
-        promo_id=current.promo_id,
-        created_at=current.created_at,
-        updated_at=now,
-    )
-    _store.replace(tenant_id, record, expected_updated_at=format_timestamp(current.updated_at))
-    return promotion_view(record, now)
+    return promotion_view(_store.replace(tenant_id, promotion_id, data, now), now)
 
 
 def set_promotion_enabled(tenant_id: str, promotion_id: str, enabled: bool) -> Promotion:
@@ -55,7 +47,11 @@ def end_promotion(tenant_id: str, promotion_id: str) -> Promotion:
 
 
 def delete_promotion(tenant_id: str, promotion_id: str) -> None:
+    """Deleting a coupon through /promotions frees its codes too."""
+    record = _store.get(tenant_id, promotion_id, consistent=True)
     _store.delete(tenant_id, promotion_id)
+    if not record.is_implicit:
+        coupons.purge_codes_later(tenant_id, promotion_id, record.code_count)
 
 
 def list_promotions(tenant_id: str, size: int, start_key: Key | None) -> Page:

@@ -7,7 +7,7 @@ from typing import Any
 
 from offers.clock import format_timestamp
 from offers.errors import Conflict, NotFound
-from offers.models.promotions import PromotionRecord
+from offers.models.promotions import PromotionInput, PromotionRecord
 from offers.store import keys
 from offers.store.table import ConditionFailed, Page, Table, TransactionCancelled
 
@@ -79,20 +79,53 @@ class PromotionStore:
         items = self.table.batch_get([keys.promotion_key(tenant_id, pid) for pid in promotion_ids])
         return {item["id"]: from_item(item) for item in items}
 
-    def replace(self, tenant_id: str, record: PromotionRecord, *, expected_updated_at: str | None = None) -> None:
-        """Overwrite a promotion; with ``expected_updated_at``, only if nobody changed it meanwhile."""
+    def replace(
+        self, tenant_id: str, promotion_id: str, data: PromotionInput, now: datetime
+    ) -> PromotionRecord:
+        """PUT: set every input field, keep identity, counters and anything else others own.
+
+        One conditional UpdateItem, so a concurrent code generation's counters survive. A
+        promotion that has coupon codes can't be turned implicit (409).
+        """
+        fields = data.model_dump(mode="json", by_alias=True, exclude_none=True)
+        fields["updatedAt"] = format_timestamp(now)
+        fields.update(
+            keys.search_attributes(
+                tenant_id,
+                promotion_id=promotion_id,
+                name=data.name,
+                enabled=data.is_enabled,
+                updated_at=fields["updatedAt"],
+                start_at=fields["startAt"],
+                end_at=fields.get("endAt"),
+                level=data.level,
+            )
+        )
+        unset = [
+            field.alias or name
+            for name, field in type(data).model_fields.items()
+            if getattr(data, name) is None
+        ]
         condition, values = "attribute_exists(pk)", {}
-        if expected_updated_at:
-            condition += " AND updatedAt = :expected"
-            values[":expected"] = expected_updated_at
+        if data.is_implicit:
+            condition += " AND (attribute_not_exists(codeCount) OR codeCount = :zero)"
+            values[":zero"] = 0
         try:
-            self.table.put(to_item(tenant_id, record), condition=condition, values=values or None)
+            item = self.table.update_fields(
+                keys.promotion_key(tenant_id, promotion_id),
+                fields,
+                remove=unset,
+                condition=condition,
+                values=values or None,
+            )
         except ConditionFailed as error:
             if error.item is None:
-                raise PromotionNotFound(record.id) from error
+                raise PromotionNotFound(promotion_id) from error
             raise Conflict(
-                f"promotion {record.id} was changed by another request; retry", code="CONCURRENT_UPDATE"
+                f"promotion {promotion_id} has coupon codes, so it can't be made implicit",
+                code="COUPON_HAS_CODES",
             ) from error
+        return from_item(item)
 
     def set_enabled(self, tenant_id: str, promotion_id: str, enabled: bool, now: datetime) -> PromotionRecord:
         stamp = format_timestamp(now)
@@ -142,12 +175,16 @@ class PromotionStore:
                     f"promotion {promotion_id} has not started yet; disable or delete it instead",
                     code="PROMOTION_NOT_STARTED",
                 ) from error
-            raise Conflict(f"promotion {promotion_id} has already ended", code="PROMOTION_ALREADY_ENDED") from error
+            raise Conflict(
+                f"promotion {promotion_id} has already ended", code="PROMOTION_ALREADY_ENDED"
+            ) from error
         return from_item(item)
 
     def delete_operations(self, tenant_id: str, promotion_id: str) -> list[dict[str, Any]]:
         return [
-            self.table.delete_op(keys.promotion_key(tenant_id, promotion_id), condition="attribute_exists(pk)"),
+            self.table.delete_op(
+                keys.promotion_key(tenant_id, promotion_id), condition="attribute_exists(pk)"
+            ),
             self._count_change(tenant_id, -1),
         ]
 

@@ -6,6 +6,8 @@ for stores to rename into domain errors, and knows nothing about entities or key
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -61,11 +63,19 @@ def _expression_params(
         params["KeyConditionExpression"] = key_condition
     if filter_expression:
         params["FilterExpression"] = filter_expression
+    # DynamoDB refuses placeholders no expression uses; callers may pass a superset.
+    text = " ".join(str(v) for v in params.values())
+    names = {k: v for k, v in (names or {}).items() if _used(k, text)}
+    values = {k: v for k, v in (values or {}).items() if _used(k, text)}
     if names:
         params["ExpressionAttributeNames"] = names
     if values:
         params["ExpressionAttributeValues"] = to_item(values)
     return params
+
+
+def _used(placeholder: str, text: str) -> bool:
+    return re.search(re.escape(placeholder) + r"(?![A-Za-z0-9_])", text) is not None
 
 
 class Table:
@@ -127,6 +137,37 @@ class Table:
             dynamodb().delete_item, TableName=self.name, Key=to_item(key), ReturnValues="ALL_OLD", **params
         )
         return from_item(response.get("Attributes", {}))
+
+    def update_fields(
+        self,
+        key: Key,
+        fields: dict[str, Any],
+        *,
+        remove: Sequence[str] = (),
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """SET each of ``fields`` and REMOVE ``remove``, leaving every other attribute as it is.
+
+        A replace that must not clobber attributes other writers own (counters, sets) uses
+        this instead of PutItem.
+        """
+        all_names = dict(names or {})
+        all_values = dict(values or {})
+        assignments = []
+        for i, (name, value) in enumerate(fields.items()):
+            all_names[f"#f{i}"] = name
+            all_values[f":f{i}"] = value
+            assignments.append(f"#f{i} = :f{i}")
+        removals = []
+        for i, name in enumerate(remove):
+            all_names[f"#r{i}"] = name
+            removals.append(f"#r{i}")
+        expression = "SET " + ", ".join(assignments)
+        if removals:
+            expression += " REMOVE " + ", ".join(removals)
+        return self.update(key, expression, condition=condition, names=all_names, values=all_values)
 
     @staticmethod
     def _conditional(operation: Any, **params: Any) -> dict[str, Any]:
@@ -227,6 +268,20 @@ class Table:
                 found.extend(from_item(item) for item in response["Responses"].get(self.name, []))
                 request = response.get("UnprocessedKeys") or {}
         return found
+
+    def batch_write(self, *, puts: Sequence[dict[str, Any]] = (), deletes: Sequence[Key] = ()) -> None:
+        """Unconditional puts and deletes, 25 per call, retrying unprocessed ones with backoff."""
+        requests = [{"PutRequest": {"Item": to_item(item)}} for item in puts]
+        requests += [{"DeleteRequest": {"Key": to_item(key)}} for key in deletes]
+        for start in range(0, len(requests), 25):
+            pending: dict[str, Any] = {self.name: requests[start : start + 25]}
+            attempt = 0
+            while pending:
+                response = dynamodb().batch_write_item(RequestItems=pending)
+                pending = response.get("UnprocessedItems") or {}
+                if pending:
+                    attempt += 1
+                    time.sleep(min(0.05 * 2**attempt, 2.0))
 
     def transact_write(self, operations: Sequence[dict[str, Any]], *, token: str | None = None) -> None:
         """Run operations built with ``put_op``/``update_op``/``delete_op``/``check_op`` atomically."""
