@@ -74,6 +74,7 @@ sam-local-check: $(VENV)/.installed $(SAM_VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/cold_start.py
+	$(PY) bench/redemptions.py
 
 clean:
 	rm -rf .aws-sam .pytest_cache .ruff_cache

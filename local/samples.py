@@ -6,7 +6,7 @@ Shared by `sam local invoke` checks (local/sam_check.py) and the integration tes
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from local.template import ROOT
@@ -17,6 +17,7 @@ SAMPLE_PROMOTION_ID = "6740e1f2a1b2c3d4e5f60718"
 SAMPLE_COUPON_ID = "6740e1f2a1b2c3d4e5f60719"
 SAMPLE_GENERATION_ID = "6740e1f2a1b2c3d4e5f6071a"
 SAMPLE_PENDING_GENERATION_ID = "6740e1f2a1b2c3d4e5f6071b"
+SAMPLE_REDEMPTION_ID = "6740e1f2a1b2c3d4e5f6071c"
 
 
 def load_event(function_id: str) -> dict[str, Any]:
@@ -43,17 +44,20 @@ def answer_matches(expected: Any, result: Any) -> bool:
 def seed_sample_data() -> None:
     """Store what the sample events refer to, overwriting, so every check starts alike:
     a promotion, a coupon with the code SAMPLE10, a finished code generation and a pending
-    one (for the code worker's event). Uses the table and AWS endpoint of the environment.
+    one (for the code worker's event), and an active redemption of the promotion. Uses the
+    table and AWS endpoint of the environment.
     """
     from offers.models.coupons import CodeGeneration, CouponCodeRecord  # noqa: PLC0415 - after the env is set
     from offers.models.promotions import PromotionRecord  # noqa: PLC0415
+    from offers.models.redemptions import RedemptionRecord  # noqa: PLC0415
     from offers.store.coupons import PENDING_GENERATIONS, code_item, generation_item  # noqa: PLC0415
     from offers.store.promotions import to_item  # noqa: PLC0415
+    from offers.store.redemptions import redemption_item  # noqa: PLC0415
     from offers.store.table import Table  # noqa: PLC0415
 
     now = datetime.now(UTC)
     table = Table()
-    common = {"start_at": now - timedelta(days=1), "created_at": now, "updated_at": now}
+    common = {"start_at": datetime(2025, 1, 1, tzinfo=UTC), "created_at": now, "updated_at": now}
     promotion = PromotionRecord(
         id=SAMPLE_PROMOTION_ID,
         promo_id=100001,
@@ -91,8 +95,19 @@ def seed_sample_data() -> None:
         requested=5,
         **generation,
     )
+    redemption = RedemptionRecord(
+        id=SAMPLE_REDEMPTION_ID,
+        order_id="order-1000",
+        promotion_id=SAMPLE_PROMOTION_ID,
+        promotion_name=promotion.name,
+        user_id="customer-42",
+        redeemed_at=now,
+        created_at=now,
+        updated_at=now,
+    )
     table.batch_write(
         puts=[
+            redemption_item(SAMPLE_TENANT_ID, redemption),
             to_item(SAMPLE_TENANT_ID, promotion),
             {**to_item(SAMPLE_TENANT_ID, coupon), PENDING_GENERATIONS: {SAMPLE_PENDING_GENERATION_ID}},
             code_item(

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from local.template import ROOT
 from tests.e2e.conftest import LocalServer
 from tests.support.client import TENANT_A, TENANT_B, ApiClient, http_sender
-from tests.support.factories import promotion_body
+from tests.support.factories import coupon_body, promotion_body
 
 
 def test_given_the_server_started_then_it_printed_url_tenant_and_a_working_token(local_server: LocalServer):
@@ -67,3 +67,19 @@ def test_given_concurrent_creates_when_they_race_then_each_gets_its_own_promo_id
     assert all(r.status == 201 for r in responses)
     promo_ids = [r.json()["promoId"] for r in responses]
     assert len(set(promo_ids)) == len(promo_ids)
+
+
+def test_given_a_code_with_limit_3_when_30_http_redemptions_race_then_exactly_3_succeed(http_api: ApiClient):
+    client = http_api.as_tenant("dddddddddddddddddddddddd")
+    coupon = client.post("/coupons", coupon_body(["RUSH"], limits=[{"type": "CODE", "quantity": 3}])).json()
+
+    def attempt(i: int) -> int:
+        body = {"orderId": f"order-{i}", "promotionId": coupon["id"], "couponCode": "RUSH"}
+        return client.post("/redemptions", body).status
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = sorted(pool.map(attempt, range(30)))
+    assert statuses == [201] * 3 + [409] * 27
+    listed = client.get("/redemptions", query={"couponCode": "RUSH", "size": 100}).json()["data"]
+    assert len(listed) == 3
+    assert client.get(f"/coupons/{coupon['id']}/codes").json()["data"][0]["status"] == "REDEEMED"

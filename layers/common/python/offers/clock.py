@@ -21,9 +21,8 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def format_timestamp(moment: datetime) -> str:
-    """2026-11-22T10:15:30.123Z"""
-    moment = as_utc(moment)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """2026-11-22T10:15:30.123Z (isoformat is several times faster than strftime on hot paths)."""
+    return as_utc(moment).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def parse_timestamp(text: str) -> datetime:

@@ -60,6 +60,12 @@ class Conflict(OffersError):
     code = "CONFLICT"
 
 
+class Unprocessable(OffersError):
+    """Well-formed, but a business rule refuses it (e.g. the promotion is not active)."""
+
+    code = "UNPROCESSABLE"
+
+
 class LimitReached(OffersError):
     """A usage limit (per code, per customer, site-wide) would be exceeded."""
 

@@ -28,6 +28,10 @@ class Settings(BaseModel):
     sync_code_limit: int = Field(1000, alias="SYNC_CODE_LIMIT", ge=1, le=5000)  # more codes -> async job
     code_worker_function: str = Field("", alias="CODE_WORKER_FUNCTION")
 
+    # Redemptions.
+    redemption_shards: int = Field(16, alias="REDEMPTION_SHARDS", ge=1, le=64)
+    idempotency_hours: int = Field(24, alias="IDEMPOTENCY_HOURS", ge=1, le=720)
+
     # Token verification (the Lambda authorizer).
     jwt_issuer: str = Field("", alias="JWT_ISSUER")
     jwt_audience: str = Field("", alias="JWT_AUDIENCE")

@@ -23,6 +23,7 @@ _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 DEFAULT_CHANNEL_ID = "12"  # fabric: 12 = US, 13 = Canada
 
 REQUEST_ID_HEADER = "x-fabric-request-id"
+IDEMPOTENCY_HEADER = "idempotency-key"
 TENANT_HEADER = "x-fabric-tenant-id"
 CHANNEL_HEADER = "x-fabric-channel-id"
 SITE_CONTEXT_HEADER = "x-site-context"
@@ -34,6 +35,7 @@ class RequestContext:
     channel_id: str
     request_id: str
     subject: str | None = None
+    idempotency_key: str | None = None  # Idempotency-Key, else a request id the client sent
 
 
 def request_id_from(headers: Mapping[str, str]) -> str:
@@ -42,6 +44,17 @@ def request_id_from(headers: Mapping[str, str]) -> str:
     if sent and _REQUEST_ID_RE.match(sent):
         return sent
     return str(uuid.uuid4())
+
+
+def idempotency_key_from(headers: Mapping[str, str]) -> str | None:
+    """Idempotency-Key if sent (400 if unusable), else the client's own usable request id."""
+    key = headers.get(IDEMPOTENCY_HEADER)
+    if key is not None:
+        if not _REQUEST_ID_RE.match(key):
+            raise InvalidInput.for_field(IDEMPOTENCY_HEADER, "must be 1-128 letters, digits or ._:-")
+        return key
+    sent = headers.get(REQUEST_ID_HEADER)
+    return sent if sent and _REQUEST_ID_RE.match(sent) else None
 
 
 def _principal(event: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,6 +90,7 @@ def fabric_context(event: Mapping[str, Any], request_id: str) -> RequestContext:
         channel_id=channel_id,
         request_id=request_id,
         subject=principal.get("subject"),
+        idempotency_key=idempotency_key_from(headers),
     )
 
 

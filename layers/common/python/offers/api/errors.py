@@ -18,6 +18,7 @@ from offers.errors import (
     NotAuthenticated,
     NotFound,
     OffersError,
+    Unprocessable,
 )
 
 _STATUS_BY_ERROR: dict[type[OffersError], int] = {
@@ -27,6 +28,7 @@ _STATUS_BY_ERROR: dict[type[OffersError], int] = {
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    Unprocessable: 422,
     LimitReached: 409,
 }
 

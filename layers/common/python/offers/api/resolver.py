@@ -62,6 +62,10 @@ class OffersResolver(APIGatewayHttpResolver):
     def tenant_id(self) -> str:
         return self.request_context.tenant_id
 
+    @property
+    def idempotency_key(self) -> str | None:
+        return self.request_context.idempotency_key
+
     # -- entry point ----------------------------------------------------------------------
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ The access patterns these keys serve are listed in docs/data-model.md.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from typing import Any
 
@@ -177,3 +178,104 @@ def code_index_attributes(
 def code_generation_key(tenant_id: str, coupon_id: str, generation_id: str) -> Key:
     """A code generation job; lives in the coupon's own collection."""
     return {PK: f"{tenant_prefix(tenant_id)}GEN#{coupon_id}", SK: f"GEN#{generation_id}"}
+
+
+# -- redemptions ----------------------------------------------------------------------------------
+# A redemption is one item keyed by its id (GetItem). The ledger (GSI1) and the per-promotion
+# index (GSI2) are write-sharded: a peak-day tenant, or one hot promotion, writes more than a
+# partition takes (1,000 writes/s), so entries spread over REDEMPTION_SHARDS partitions and
+# lists merge them by sort key. Per-customer, per-code, per-order and per-email indexes are
+# not hot and stay in one partition each.
+
+GSI4 = ("GSI4", "gsi4pk", "gsi4sk")
+GSI5 = ("GSI5", "gsi5pk", "gsi5sk")
+GSI6 = ("GSI6", "gsi6pk", "gsi6sk")
+
+
+def redemption_key(tenant_id: str, redemption_id: str) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}R#{redemption_id}", SK: "R"}
+
+
+def redemption_shard(redemption_id: str, shards: int) -> int:
+    return zlib.crc32(redemption_id.encode()) % shards
+
+
+def redemption_ledger_partition(tenant_id: str, shard: int) -> str:
+    return f"{tenant_prefix(tenant_id)}RDM#S{shard:02d}"
+
+
+def redemption_promotion_partition(tenant_id: str, promotion_id: str, shard: int) -> str:
+    return f"{tenant_prefix(tenant_id)}RP#{promotion_id}#S{shard:02d}"
+
+
+def redemption_user_partition(tenant_id: str, user_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}RU#{part(user_id)}"
+
+
+def redemption_code_partition(tenant_id: str, code: str) -> str:
+    return f"{tenant_prefix(tenant_id)}RC#{part(code)}"
+
+
+def redemption_order_partition(tenant_id: str, order_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}RO#{part(order_id)}"
+
+
+def redemption_email_partition(tenant_id: str, email: str) -> str:
+    return f"{tenant_prefix(tenant_id)}RE#{part(email.casefold())}"
+
+
+def redemption_time_key(redeemed_at: str, redemption_id: str) -> str:
+    return f"{redeemed_at}#{redemption_id}"
+
+
+def redemption_index_attributes(
+    tenant_id: str,
+    *,
+    redemption_id: str,
+    promotion_id: str,
+    redeemed_at: str,
+    user_id: str | None,
+    coupon_code: str | None,
+    order_id: str,
+    email: str | None,
+    shards: int,
+) -> dict[str, str]:
+    shard = redemption_shard(redemption_id, shards)
+    sort_key = redemption_time_key(redeemed_at, redemption_id)
+    attributes = {
+        GSI1[1]: redemption_ledger_partition(tenant_id, shard),
+        GSI2[1]: redemption_promotion_partition(tenant_id, promotion_id, shard),
+        GSI5[1]: redemption_order_partition(tenant_id, order_id),
+    }
+    if user_id:
+        attributes[GSI3[1]] = redemption_user_partition(tenant_id, user_id)
+    if coupon_code:
+        attributes[GSI4[1]] = redemption_code_partition(tenant_id, coupon_code)
+    if email:
+        attributes[GSI6[1]] = redemption_email_partition(tenant_id, email)
+    for index in (GSI1, GSI2, GSI3, GSI4, GSI5, GSI6):
+        if index[1] in attributes:
+            attributes[index[2]] = sort_key
+    return attributes
+
+
+# Usage counters: one item per limit scope, conditionally incremented in the redemption's
+# transaction. Kept apart from the promotion so a PUT never touches them.
+
+
+def site_usage_key(tenant_id: str, promotion_id: str) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}USE#{promotion_id}", SK: "SITE"}
+
+
+def customer_usage_key(tenant_id: str, promotion_id: str, customer: str) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}USE#{promotion_id}#C#{part(customer)}", SK: "CUSTOMER"}
+
+
+def order_usage_key(tenant_id: str, promotion_id: str, order_id: str) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}USE#{promotion_id}#O#{part(order_id)}", SK: "ORDER"}
+
+
+def idempotency_key(tenant_id: str, operation: str, key: str) -> Key:
+    """A client's idempotency key, per tenant and operation, stored hashed (keys are free text)."""
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return {PK: f"{tenant_prefix(tenant_id)}IDEM#{operation}#{digest}", SK: "IDEM"}

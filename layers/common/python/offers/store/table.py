@@ -64,9 +64,9 @@ def _expression_params(
     if filter_expression:
         params["FilterExpression"] = filter_expression
     # DynamoDB refuses placeholders no expression uses; callers may pass a superset.
-    text = " ".join(str(v) for v in params.values())
-    names = {k: v for k, v in (names or {}).items() if _used(k, text)}
-    values = {k: v for k, v in (values or {}).items() if _used(k, text)}
+    used = set(_PLACEHOLDER.findall(" ".join(params.values())))
+    names = {k: v for k, v in (names or {}).items() if k in used}
+    values = {k: v for k, v in (values or {}).items() if k in used}
     if names:
         params["ExpressionAttributeNames"] = names
     if values:
@@ -74,8 +74,7 @@ def _expression_params(
     return params
 
 
-def _used(placeholder: str, text: str) -> bool:
-    return re.search(re.escape(placeholder) + r"(?![A-Za-z0-9_])", text) is not None
+_PLACEHOLDER = re.compile(r"[#:][A-Za-z0-9_]+")
 
 
 class Table:

@@ -1,0 +1,15 @@
+"""DELETE /redemptions/{id}: delete a redemption, giving its uses back -> {id, isDeleted}."""
+
+from offers.api.resolver import OffersResolver
+from offers.api.responses import ok
+from offers.services import redemptions
+
+app = OffersResolver()
+
+
+@app.delete("/redemptions/<redemption_id>")
+def delete_redemption(redemption_id: str):
+    return ok(redemptions.delete_redemption(app.tenant_id, redemption_id))
+
+
+lambda_handler = app.lambda_handler
