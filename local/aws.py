@@ -138,6 +138,16 @@ def create_resources(template: Template, client: Callable[[str], Any]) -> dict[s
     for logical_id in template.resources_of_type("AWS::S3::Bucket"):
         created[logical_id] = template.physical_id(logical_id)
         client("s3").create_bucket(Bucket=created[logical_id])
+    for logical_id in template.resources_of_type("AWS::Serverless::StateMachine"):
+        role = client("iam").create_role(
+            RoleName=f"{logical_id}Role",
+            AssumeRolePolicyDocument='{"Version": "2012-10-17", "Statement": []}',
+        )
+        created[logical_id] = client("stepfunctions").create_state_machine(
+            name=template.state_machine_name(logical_id),
+            definition=template.state_machine_definition(logical_id),
+            roleArn=role["Role"]["Arn"],
+        )["stateMachineArn"]
     return created
 
 

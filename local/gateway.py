@@ -21,8 +21,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
+import boto3
+from botocore.exceptions import ClientError
+
+from local import presigned
 from local.functions import LocalFunctions
 from local.template import LOCAL_ACCOUNT, LOCAL_API_ID, LOCAL_REGION, AuthorizerSpec, Route, Template
 from local.workers import WorkerPool
@@ -48,6 +52,12 @@ class HttpResponse:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+def _s3_error(status: int, code: str, message: str) -> HttpResponse:
+    body = f"<?xml version='1.0' encoding='UTF-8'?><Error><Code>{code}</Code><Message>{message}</Message>"
+    body += "</Error>"
+    return HttpResponse(status, {"content-type": "application/xml"}, body.encode())
 
 
 def _json_response(status: int, message: str) -> HttpResponse:
@@ -88,6 +98,7 @@ class LocalGateway:
         self.functions = functions
         self.authorizers: dict[str, AuthorizerSpec] = template.authorizers()
         self.routes = [_compile(route) for route in template.routes()]
+        self.buckets = {template.physical_id(b) for b in template.resources_of_type("AWS::S3::Bucket")}
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         candidates = []
@@ -110,6 +121,8 @@ class LocalGateway:
         return response
 
     def _handle(self, request: HttpRequest, request_id: str) -> HttpResponse:
+        if request.path.split("/")[1:2] and request.path.split("/")[1] in self.buckets:
+            return self._presigned_download(request)
         matched = self.match(request.method, request.path)
         if matched is None:
             return _json_response(404, "Not Found")
@@ -126,6 +139,32 @@ class LocalGateway:
             _report(error)
             return _json_response(500, "Internal Server Error")
         return self._response(result)
+
+    # -- presigned S3 downloads (export files) -------------------------------------------------
+
+    def _presigned_download(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "GET" or not presigned.is_presigned(request.query):
+            return _s3_error(403, "AccessDenied", "Anonymous access is not allowed")
+        refusal = presigned.verify(
+            "GET", unquote(request.path), request.query, request.headers.get("host", "")
+        )
+        if refusal:
+            return _s3_error(403, "AccessDenied", refusal)
+        bucket, _, key = unquote(request.path).lstrip("/").partition("/")
+        params = dict(parse_qsl(request.query))
+        try:
+            found = boto3.client("s3").get_object(Bucket=bucket, Key=key)
+        except ClientError as error:
+            return _s3_error(404, "NoSuchKey", str(error))
+        headers = {
+            "content-type": params.get(
+                "response-content-type", found.get("ContentType", "binary/octet-stream")
+            ),
+            "etag": found.get("ETag", ""),
+        }
+        if "response-content-disposition" in params:
+            headers["content-disposition"] = params["response-content-disposition"]
+        return HttpResponse(200, headers, found["Body"].read())
 
     # -- authorizer -------------------------------------------------------------------------
 

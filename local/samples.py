@@ -18,6 +18,9 @@ SAMPLE_COUPON_ID = "6740e1f2a1b2c3d4e5f60719"
 SAMPLE_GENERATION_ID = "6740e1f2a1b2c3d4e5f6071a"
 SAMPLE_PENDING_GENERATION_ID = "6740e1f2a1b2c3d4e5f6071b"
 SAMPLE_REDEMPTION_ID = "6740e1f2a1b2c3d4e5f6071c"
+SAMPLE_EXPORT_ID = "6740e1f2a1b2c3d4e5f6071d"  # COMPLETED, with its files
+SAMPLE_RUNNING_EXPORT_ID = "6740e1f2a1b2c3d4e5f6071e"  # IN_PROGRESS, for the plan/segment/fail tasks
+SAMPLE_READY_EXPORT_ID = "6740e1f2a1b2c3d4e5f6071f"  # IN_PROGRESS, its one segment done: to finalize
 
 
 def load_event(function_id: str) -> dict[str, Any]:
@@ -44,8 +47,9 @@ def answer_matches(expected: Any, result: Any) -> bool:
 def seed_sample_data() -> None:
     """Store what the sample events refer to, overwriting, so every check starts alike:
     a promotion, a coupon with the code SAMPLE10, a finished code generation and a pending
-    one (for the code worker's event), and an active redemption of the promotion. Uses the
-    table and AWS endpoint of the environment.
+    one (for the code worker's event), an active redemption of the promotion, and three
+    exports (completed, running, ready to finalize) with their S3 objects. Uses the table,
+    bucket and AWS endpoint of the environment.
     """
     from offers.models.coupons import CodeGeneration, CouponCodeRecord  # noqa: PLC0415 - after the env is set
     from offers.models.promotions import PromotionRecord  # noqa: PLC0415
@@ -119,4 +123,72 @@ def seed_sample_data() -> None:
             generation_item(SAMPLE_TENANT_ID, finished),
             generation_item(SAMPLE_TENANT_ID, pending),
         ]
+    )
+    _seed_exports(now)
+
+
+def _seed_exports(now: datetime) -> None:
+    from offers.models.exports import ExportRecord  # noqa: PLC0415 - after the env is set
+    from offers.services.export_sources import REDEMPTION_COLUMNS  # noqa: PLC0415
+    from offers.store import keys, objects  # noqa: PLC0415
+    from offers.store.exports import export_item  # noqa: PLC0415
+    from offers.store.table import Table  # noqa: PLC0415
+
+    header = objects.header_bytes(REDEMPTION_COLUMNS)
+    stamp = "2026-01-15T09:30:00.000Z"
+    fields = [SAMPLE_REDEMPTION_ID, "order-1000", SAMPLE_PROMOTION_ID, "Sample promotion", "", "customer-42"]
+    row = ",".join([*fields, "", "", "ACTIVE", stamp, stamp, stamp, ""]).encode() + b"\r\n"
+    csv_file = header + row
+    chunk = keys.export_chunk_object(SAMPLE_TENANT_ID, SAMPLE_EXPORT_ID, "w00000", 0)
+    objects.put_bytes(chunk, csv_file, "text/csv")
+    objects.put_bytes(keys.export_file_object(SAMPLE_TENANT_ID, SAMPLE_EXPORT_ID), csv_file, "text/csv")
+    objects.put_json(
+        keys.export_manifest_object(SAMPLE_TENANT_ID, SAMPLE_EXPORT_ID),
+        {
+            "exportId": SAMPLE_EXPORT_ID,
+            "chunks": [
+                {"fileId": f"{SAMPLE_EXPORT_ID}-00000", "key": chunk, "rows": 1, "bytes": len(csv_file)}
+            ],
+        },
+    )
+    ready_chunk = keys.export_chunk_object(SAMPLE_TENANT_ID, SAMPLE_READY_EXPORT_ID, "w00000", 0)
+    objects.put_bytes(ready_chunk, csv_file, "text/csv")
+    common = {
+        "type": "REDEMPTION",
+        "filters": [],
+        "spec": {"equal": {}, "ranges": {"redeemedAt": [None, None], "createdAt": [None, None]}},
+        "started_at": now,
+    }
+    done = ExportRecord(
+        export_id=SAMPLE_EXPORT_ID,
+        status="COMPLETED",
+        ended_at=now,
+        total_data_exported=1,
+        file_id=SAMPLE_EXPORT_ID,
+        chunk_count=1,
+        segments_total=1,
+        segments_done=1,
+        rows_so_far=1,
+        **common,
+    )
+    running = ExportRecord(export_id=SAMPLE_RUNNING_EXPORT_ID, status="IN_PROGRESS", **common)
+    ready = ExportRecord(
+        export_id=SAMPLE_READY_EXPORT_ID,
+        status="IN_PROGRESS",
+        segments_total=1,
+        segments_done=1,
+        rows_so_far=1,
+        **common,
+    )
+    segment = {
+        **keys.export_segment_key(SAMPLE_TENANT_ID, SAMPLE_READY_EXPORT_ID, "w00000"),
+        "entity": "EXPORT_SEGMENT",
+        "segmentId": "w00000",
+        "rows": 1,
+        "chunks": [{"key": ready_chunk, "rows": 1, "bytes": len(csv_file)}],
+        "completedAt": "2026-01-15T10:00:00.000Z",
+    }
+    Table().batch_write(
+        puts=[export_item(SAMPLE_TENANT_ID, record) for record in (done, running, ready)] + [segment],
+        deletes=[keys.export_segment_key(SAMPLE_TENANT_ID, SAMPLE_RUNNING_EXPORT_ID, "w00000")],
     )

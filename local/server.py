@@ -22,7 +22,11 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 3000
 
 
-def _request_handler(gateway: LocalGateway) -> type[BaseHTTPRequestHandler]:
+class _Holder:
+    gateway: LocalGateway | None = None
+
+
+def _request_handler(holder: _Holder) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "offers-local"
@@ -35,7 +39,8 @@ def _request_handler(gateway: LocalGateway) -> type[BaseHTTPRequestHandler]:
             for name, value in self.headers.items():
                 key = name.lower()
                 headers[key] = f"{headers[key]},{value}" if key in headers else value
-            response = gateway.handle(
+            assert holder.gateway is not None
+            response = holder.gateway.handle(
                 HttpRequest(self.command, url.path or "/", url.query, headers, body, self.client_address[0])
             )
             self.send_response(response.status)
@@ -55,19 +60,28 @@ def _request_handler(gateway: LocalGateway) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+PARAMETER_PREFIX = "OFFERS_PARAMETER_"
+
+
 def main() -> None:
     port = int(os.environ.get("OFFERS_PORT", DEFAULT_PORT))
-    stack = ServerStack().start()
-    assert stack.gateway is not None
-    server = ThreadingHTTPServer((HOST, port), _request_handler(stack.gateway))
+    holder = _Holder()
+    server = ThreadingHTTPServer((HOST, port), _request_handler(holder))
     server.daemon_threads = True
     url = f"http://{HOST}:{server.server_address[1]}"
+    # OFFERS_PARAMETER_<Name>=value overrides a template parameter, like sam's --parameter-overrides.
+    parameters = {
+        k[len(PARAMETER_PREFIX) :]: v for k, v in os.environ.items() if k.startswith(PARAMETER_PREFIX)
+    }
+    stack = ServerStack(public_url=url, parameters=parameters).start()
+    holder.gateway = stack.gateway
     print(f"OFFERS_API_URL={url}")
     print(f"OFFERS_TENANT_ID={devtokens.DEMO_TENANT_ID}")
     print(f"OFFERS_TOKEN={stack.token(devtokens.DEMO_TENANT_ID)}", flush=True)
+    assert stack.gateway is not None
     print(
         f"[local] serving {len(stack.gateway.routes)} routes from template.yaml; AWS is emulated in memory "
-        "(moto), so all data is lost when this process stops. Ctrl-C to stop.",
+        f"(moto, at {stack.aws.endpoint_url}), so all data is lost when this process stops. Ctrl-C to stop.",
         file=sys.stderr,
         flush=True,
     )

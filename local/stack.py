@@ -30,12 +30,20 @@ LOCAL_PARAMETERS = {
 
 
 class _Stack:
-    def __init__(self, extra_environment: dict[str, str] | None = None):
+    def __init__(
+        self,
+        extra_environment: dict[str, str] | None = None,
+        *,
+        public_url: str = "http://127.0.0.1:3000",
+        parameters: dict[str, str] | None = None,
+    ):
         self.signing_key = devtokens.load_or_create_key()
-        self.template = Template(parameters=LOCAL_PARAMETERS)
+        self.template = Template(parameters={**LOCAL_PARAMETERS, **(parameters or {})})
         self.environment = {
             **devtokens.authorizer_environment(self.signing_key),
             "POWERTOOLS_METRICS_DISABLED": "true",
+            # Export download links point at the local server, which verifies and serves them.
+            "S3_PRESIGN_ENDPOINT": public_url,
             **(extra_environment or {}),
         }
         self.functions: Any = None

@@ -148,7 +148,7 @@ class Template:
         if kind == "AWS::S3::Bucket":
             return self.resolve(props.get("BucketName", f"{LOCAL_STACK}-{logical_id}".lower()))
         if kind == "AWS::Serverless::StateMachine":
-            return self.attribute(logical_id, "Arn")
+            return self.attribute(logical_id, "Arn")  # Ref of a state machine is its ARN
         if kind == "AWS::Serverless::HttpApi":
             return LOCAL_API_ID
         if kind == "AWS::Logs::LogGroup":
@@ -158,6 +158,18 @@ class Template:
         if kind == "AWS::Serverless::Function" and "FunctionName" in props:
             return self.resolve(props["FunctionName"])
         return f"{LOCAL_STACK}-{logical_id}"
+
+    def state_machine_name(self, logical_id: str) -> str:
+        name = self.resources[logical_id].get("Properties", {}).get("Name")
+        return self.resolve(name) if name else f"{LOCAL_STACK}-{logical_id}"
+
+    def state_machine_definition(self, logical_id: str) -> str:
+        """The ASL document with the template's DefinitionSubstitutions applied."""
+        props = self.resources[logical_id]["Properties"]
+        text = (ROOT / props["DefinitionUri"]).read_text()
+        for name, value in self.resolve(props.get("DefinitionSubstitutions", {})).items():
+            text = text.replace("${" + name + "}", str(value))
+        return text
 
     def _arn(self, service: str, resource: str) -> str:
         return f"arn:aws:{service}:{LOCAL_REGION}:{LOCAL_ACCOUNT}:{resource}"
@@ -172,7 +184,7 @@ class Template:
             if kind == "AWS::Serverless::Function":
                 return self._arn("lambda", f"function:{self.physical_id(logical_id)}")
             if kind == "AWS::Serverless::StateMachine":
-                return self._arn("states", f"stateMachine:{LOCAL_STACK}-{logical_id}")
+                return self._arn("states", f"stateMachine:{self.state_machine_name(logical_id)}")
             if kind == "AWS::Logs::LogGroup":
                 return self._arn("logs", f"log-group:{self.physical_id(logical_id)}:*")
             if kind == "AWS::IAM::Role":

@@ -32,6 +32,16 @@ class Settings(BaseModel):
     redemption_shards: int = Field(16, alias="REDEMPTION_SHARDS", ge=1, le=64)
     idempotency_hours: int = Field(24, alias="IDEMPOTENCY_HOURS", ge=1, le=720)
 
+    # Exports.
+    export_state_machine_arn: str = Field("", alias="EXPORT_STATE_MACHINE_ARN")
+    s3_presign_endpoint: str = Field("", alias="S3_PRESIGN_ENDPOINT")  # local server only
+    export_segment_rows: int = Field(250_000, alias="EXPORT_SEGMENT_ROWS", ge=100)  # planning target
+    export_max_segments: int = Field(2_000, alias="EXPORT_MAX_SEGMENTS", ge=1, le=10_000)
+    export_chunk_rows: int = Field(1_000_000, alias="EXPORT_CHUNK_ROWS", ge=1)
+    export_chunk_megabytes: int = Field(256, alias="EXPORT_CHUNK_MEGABYTES", ge=6)
+    export_segment_concurrency: int = Field(16, alias="EXPORT_SEGMENT_CONCURRENCY", ge=1, le=1000)
+    export_sample_size: int = Field(1_000, alias="EXPORT_SAMPLE_SIZE", ge=10, le=10_000)
+
     # Token verification (the Lambda authorizer).
     jwt_issuer: str = Field("", alias="JWT_ISSUER")
     jwt_audience: str = Field("", alias="JWT_AUDIENCE")

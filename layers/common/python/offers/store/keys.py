@@ -279,3 +279,54 @@ def idempotency_key(tenant_id: str, operation: str, key: str) -> Key:
     """A client's idempotency key, per tenant and operation, stored hashed (keys are free text)."""
     digest = hashlib.sha256(key.encode()).hexdigest()
     return {PK: f"{tenant_prefix(tenant_id)}IDEM#{operation}#{digest}", SK: "IDEM"}
+
+
+# -- exports ----------------------------------------------------------------------------------------
+# Export records live in one collection per tenant (newest first by id); each export's
+# segments in its own. S3 object keys are built here too: every object of an export sits
+# under the tenant's own prefix, so a key can never point into another tenant's files.
+
+
+def exports_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}EXPORT"
+
+
+EXPORT_SK_PREFIX = "EXP#"
+
+
+def export_key(tenant_id: str, export_id: str) -> Key:
+    return {PK: exports_partition(tenant_id), SK: f"{EXPORT_SK_PREFIX}{export_id}"}
+
+
+def export_segments_partition(tenant_id: str, export_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}EXPORT#{export_id}"
+
+
+SEGMENT_SK_PREFIX = "SEG#"
+
+
+def export_segment_key(tenant_id: str, export_id: str, segment_id: str) -> Key:
+    return {PK: export_segments_partition(tenant_id, export_id), SK: f"{SEGMENT_SK_PREFIX}{segment_id}"}
+
+
+def export_prefix(tenant_id: str, export_id: str) -> str:
+    """The S3 prefix of everything one export writes (lifecycle rules expire exports/)."""
+    return f"exports/{part(tenant_id)}/{export_id}/"
+
+
+def export_plan_object(tenant_id: str, export_id: str) -> str:
+    return f"{export_prefix(tenant_id, export_id)}plan.json"
+
+
+def export_manifest_object(tenant_id: str, export_id: str) -> str:
+    return f"{export_prefix(tenant_id, export_id)}manifest.json"
+
+
+def export_chunk_object(tenant_id: str, export_id: str, segment_id: str, chunk: int) -> str:
+    """Deterministic: a retried segment writes exactly the keys its first attempt wrote."""
+    return f"{export_prefix(tenant_id, export_id)}chunks/{segment_id}/part-{chunk:05d}.csv"
+
+
+def export_file_object(tenant_id: str, export_id: str) -> str:
+    """The whole export as one file."""
+    return f"{export_prefix(tenant_id, export_id)}{export_id}.csv"

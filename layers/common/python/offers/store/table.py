@@ -51,10 +51,13 @@ def _expression_params(
     update: str | None = None,
     key_condition: str | None = None,
     filter_expression: str | None = None,
+    projection: str | None = None,
     names: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     params: dict[str, Any] = {}
+    if projection:
+        params["ProjectionExpression"] = projection
     if condition:
         params["ConditionExpression"] = condition
     if update:
@@ -206,13 +209,12 @@ class Table:
         params = _expression_params(
             key_condition=key_condition,
             filter_expression=filter_expression,
+            projection=projection,
             names=all_names,
             values={":pk": partition, **(values or {})},
         )
         if index:
             params["IndexName"] = index
-        if projection:
-            params["ProjectionExpression"] = projection
         if limit:
             params["Limit"] = limit
         if start_key:

@@ -1,0 +1,10 @@
+"""State machine task: manifest, the whole file joined from the chunks, COMPLETED."""
+
+from offers.observability import logger
+from offers.services import export_engine
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict, context: object) -> dict:
+    logger.append_keys(tenant_id=event["tenantId"], export_id=event["exportId"])
+    return export_engine.finalize_export(event["tenantId"], event["exportId"])

@@ -1,0 +1,173 @@
+"""Export records and their segments in DynamoDB.
+
+The record is the export's state for clients (status, totals, progress). Each finished
+segment leaves one segment record naming its chunks; the first time it is recorded it also
+moves the record's progress, so a retried segment is never counted twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from offers.errors import Conflict, NotFound
+from offers.models.exports import ExportError, ExportRecord, ExportStatus
+from offers.store import keys
+from offers.store.objects import Chunk
+from offers.store.table import ConditionFailed, Table, TransactionCancelled
+
+ENTITY = "EXPORT"
+SEGMENT_ENTITY = "EXPORT_SEGMENT"
+
+
+class ExportNotFound(NotFound):
+    def __init__(self, export_id: str):
+        super().__init__(f"export {export_id} not found")
+
+
+def export_item(tenant_id: str, record: ExportRecord) -> dict[str, Any]:
+    body = record.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return {**keys.export_key(tenant_id, record.export_id), "entity": ENTITY, **body}
+
+
+def export_from_item(item: dict[str, Any]) -> ExportRecord:
+    return ExportRecord.model_validate(item)
+
+
+class ExportStore:
+    def __init__(self, table: Table | None = None):
+        self.table = table or Table()
+
+    def create(self, tenant_id: str, record: ExportRecord) -> None:
+        self.table.transact_write(
+            [
+                self.table.put_op(export_item(tenant_id, record), condition="attribute_not_exists(pk)"),
+                self.table.update_op(
+                    keys.tenant_stats_key(tenant_id), "ADD exports :one", values={":one": 1}
+                ),
+            ]
+        )
+
+    def get(self, tenant_id: str, export_id: str, *, consistent: bool = True) -> ExportRecord:
+        item = self.table.get(keys.export_key(tenant_id, export_id), consistent=consistent)
+        if item is None:
+            raise ExportNotFound(export_id)
+        return export_from_item(item)
+
+    def count(self, tenant_id: str) -> int:
+        stats = self.table.get(keys.tenant_stats_key(tenant_id)) or {}
+        return int(stats.get("exports", 0))
+
+    def newest(self, tenant_id: str, limit: int) -> list[ExportRecord]:
+        """The ``limit`` newest exports (offset paging reads past the offset; bounded by it)."""
+        items: list[dict[str, Any]] = []
+        for item in self.table.query_all(
+            keys.exports_partition(tenant_id),
+            sort_condition="begins_with(#sk, :prefix)",
+            values={":prefix": keys.EXPORT_SK_PREFIX},
+            forward=False,
+        ):
+            items.append(item)
+            if len(items) == limit:
+                break
+        return [export_from_item(item) for item in items]
+
+    def set_plan(self, tenant_id: str, export_id: str, segments: int) -> None:
+        self._update_running(tenant_id, export_id, "SET segmentsTotal = :n", {":n": segments})
+
+    def record_segment(
+        self, tenant_id: str, export_id: str, segment_id: str, *, chunks: list[Chunk], rows: int, now: str
+    ) -> None:
+        """Store the segment's chunks; only its first recording moves the export's progress."""
+        item = {
+            **keys.export_segment_key(tenant_id, export_id, segment_id),
+            "entity": SEGMENT_ENTITY,
+            "segmentId": segment_id,
+            "rows": rows,
+            "chunks": [{"key": c.key, "rows": c.rows, "bytes": c.bytes} for c in chunks],
+            "completedAt": now,
+        }
+        try:
+            self.table.transact_write(
+                [
+                    self.table.put_op(item, condition="attribute_not_exists(pk)"),
+                    self._running_op(
+                        tenant_id,
+                        export_id,
+                        "ADD segmentsDone :one, rowsSoFar :rows",
+                        {":one": 1, ":rows": rows},
+                    ),
+                ]
+            )
+        except TransactionCancelled as cancelled:
+            if cancelled.failed(0):  # a retry of a segment already counted: refresh its chunks
+                self.table.put(item)
+                return
+            if cancelled.failed(1):
+                raise Conflict(
+                    f"export {export_id} is no longer running", code="EXPORT_NOT_RUNNING"
+                ) from None
+            raise
+
+    def segments(self, tenant_id: str, export_id: str) -> list[dict[str, Any]]:
+        """Every recorded segment, in segment-id order (strongly consistent)."""
+        return list(
+            self.table.query_all(
+                keys.export_segments_partition(tenant_id, export_id),
+                sort_condition="begins_with(#sk, :prefix)",
+                values={":prefix": keys.SEGMENT_SK_PREFIX},
+                consistent=True,
+            )
+        )
+
+    def complete(self, tenant_id: str, export_id: str, *, rows: int, chunks: int, now: str) -> None:
+        self._update_running(
+            tenant_id,
+            export_id,
+            "SET #status = :done, endedAt = :now, totalDataExported = :rows, rowsSoFar = :rows,"
+            " fileId = :file, chunkCount = :chunks",
+            {
+                ":done": ExportStatus.COMPLETED.value,
+                ":now": now,
+                ":rows": rows,
+                ":file": export_id,
+                ":chunks": chunks,
+            },
+        )
+
+    def fail(self, tenant_id: str, export_id: str, errors: list[ExportError], now: str) -> None:
+        """ERROR with readable errors; a COMPLETED export is never turned back."""
+        self._update_running(
+            tenant_id,
+            export_id,
+            "SET #status = :error, endedAt = :now, errors = :errors",
+            {
+                ":error": ExportStatus.ERROR.value,
+                ":now": now,
+                ":errors": [e.model_dump(mode="json") for e in errors],
+            },
+        )
+
+    def _running_op(
+        self, tenant_id: str, export_id: str, update: str, values: dict[str, Any]
+    ) -> dict[str, Any]:
+        return self.table.update_op(
+            keys.export_key(tenant_id, export_id),
+            update,
+            condition="#status = :running",
+            names={"#status": "status"},
+            values={":running": ExportStatus.IN_PROGRESS.value, **values},
+        )
+
+    def _update_running(self, tenant_id: str, export_id: str, update: str, values: dict[str, Any]) -> None:
+        try:
+            self.table.update(
+                keys.export_key(tenant_id, export_id),
+                update,
+                condition="#status = :running",
+                names={"#status": "status"},
+                values={":running": ExportStatus.IN_PROGRESS.value, **values},
+            )
+        except ConditionFailed as error:
+            if error.item is None:
+                raise ExportNotFound(export_id) from error
+            raise Conflict(f"export {export_id} is no longer running", code="EXPORT_NOT_RUNNING") from error
