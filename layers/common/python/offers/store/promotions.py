@@ -79,7 +79,9 @@ class PromotionStore:
         items = self.table.batch_get([keys.promotion_key(tenant_id, pid) for pid in promotion_ids])
         return {item["id"]: from_item(item) for item in items}
 
-    def replace(self, tenant_id: str, record: PromotionRecord, *, expected_updated_at: str | None = None) -> None:
+    def replace(
+        self, tenant_id: str, record: PromotionRecord, *, expected_updated_at: str | None = None
+    ) -> None:
         """Overwrite a promotion; with ``expected_updated_at``, only if nobody changed it meanwhile."""
         condition, values = "attribute_exists(pk)", {}
         if expected_updated_at:
@@ -142,12 +144,16 @@ class PromotionStore:
                     f"promotion {promotion_id} has not started yet; disable or delete it instead",
                     code="PROMOTION_NOT_STARTED",
                 ) from error
-            raise Conflict(f"promotion {promotion_id} has already ended", code="PROMOTION_ALREADY_ENDED") from error
+            raise Conflict(
+                f"promotion {promotion_id} has already ended", code="PROMOTION_ALREADY_ENDED"
+            ) from error
         return from_item(item)
 
     def delete_operations(self, tenant_id: str, promotion_id: str) -> list[dict[str, Any]]:
         return [
-            self.table.delete_op(keys.promotion_key(tenant_id, promotion_id), condition="attribute_exists(pk)"),
+            self.table.delete_op(
+                keys.promotion_key(tenant_id, promotion_id), condition="attribute_exists(pk)"
+            ),
             self._count_change(tenant_id, -1),
         ]
 
