@@ -191,11 +191,12 @@ class Search:
 
 
 def searches(now: datetime, title: str, code: str) -> list[Search]:
-    from offers.models.search_dialects import PromotionSearchRequest, V2PromoSearchRequest
-    from offers.services.search import search_promotions, search_promotions_v2
+    from offers.models.search_v2 import V2PromoSearchRequest
+    from offers.models.search_v3 import PromotionSearchRequest
+    from offers.services.search import search_promotions
 
     def v2(body: dict[str, Any]) -> Callable[[], Any]:
-        return lambda: search_promotions_v2(TENANT, V2PromoSearchRequest.model_validate(body))
+        return lambda: search_promotions(TENANT, V2PromoSearchRequest.model_validate(body))
 
     def v3(body: dict[str, Any]) -> Callable[[], Any]:
         return lambda: search_promotions(TENANT, PromotionSearchRequest.model_validate(body))

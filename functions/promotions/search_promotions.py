@@ -2,7 +2,7 @@
 
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
-from offers.models.search_dialects import PromotionSearchRequest
+from offers.models.search_v3 import PromotionSearchRequest
 from offers.services import search
 
 app = OffersResolver()

@@ -2,7 +2,7 @@
 
 from offers.api.resolver import FABRIC_SITE_CONTEXT, OffersResolver
 from offers.api.responses import ok
-from offers.models.search_dialects import V2PromoSearchRequest
+from offers.models.search_v2 import V2PromoSearchRequest
 from offers.services import search
 
 app = OffersResolver(FABRIC_SITE_CONTEXT)
@@ -10,7 +10,7 @@ app = OffersResolver(FABRIC_SITE_CONTEXT)
 
 @app.post("/api-offers/promo/search")
 def search_promotions(body: V2PromoSearchRequest):
-    return ok(search.search_promotions_v2(app.tenant_id, body))
+    return ok(search.search_promotions(app.tenant_id, body))
 
 
 lambda_handler = app.lambda_handler

@@ -8,7 +8,8 @@ import pytest
 
 from offers.errors import InvalidInput
 from offers.models.search import Condition, FilterOperator, RawFilter, SearchField, SearchQuery, SortField
-from offers.models.search_dialects import V2_FIELDS, V3_FIELDS, PromotionSearchRequest, V2PromoSearchRequest
+from offers.models.search_v2 import V2_FIELDS, V2PromoSearchRequest
+from offers.models.search_v3 import V3_FIELDS, PromotionSearchRequest
 
 EQUAL, IN = FilterOperator.EQUAL, FilterOperator.IN
 GTE, LT = FilterOperator.GREATER_THAN_OR_EQUAL_TO, FilterOperator.LESS_THAN

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from offers.models.search import SortField
-from offers.models.search_dialects import PromotionSearchRequest
+from offers.models.search_v3 import PromotionSearchRequest
 from offers.services.search import Criteria, Plan, plan
 from offers.store.search import IndexRange
 

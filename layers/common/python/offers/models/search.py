@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, StrEnum
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
+
+from pydantic import Field
 
 from offers.clock import as_utc
 from offers.errors import InvalidInput
 from offers.ids import is_id
+from offers.models.base import ApiModel, RequestModel
 from offers.models.promotions import (
     MAX_LEVEL,
     MIN_LEVEL,
+    PromotionRecord,
     PromotionStatus,
     PromotionType,
     StackingType,
@@ -153,8 +156,7 @@ RANGE = frozenset({FilterOperator.GREATER_THAN_OR_EQUAL_TO, FilterOperator.LESS_
 ALL_OPERATORS = EQUALITY | RANGE
 
 
-@dataclass(frozen=True)
-class FieldRule:
+class FieldRule(NamedTuple):
     operators: frozenset[FilterOperator]
     parse: Callable[[Any], Any]
     error_code: str | None = None  # the fabric error type of a bad value, if not REQUEST_VALIDATION
@@ -178,8 +180,7 @@ FIELD_RULES: dict[SearchField, FieldRule] = {
 }
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """One filter, typed: ``values`` has one value, or (for IN) 1..10 distinct values."""
 
     field: SearchField
@@ -191,8 +192,7 @@ class Condition:
         return self.values[0]
 
 
-@dataclass(frozen=True)
-class RawFilter:
+class RawFilter(NamedTuple):
     """A filter as a dialect received it: its own field name, and a value or list of values."""
 
     field: str
@@ -244,8 +244,7 @@ def conditions(filters: Iterable[RawFilter], names: Mapping[str, SearchField]) -
     return tuple(_condition(position, raw, names) for position, raw in enumerate(filters))
 
 
-@dataclass(frozen=True)
-class SearchQuery:
+class SearchQuery(NamedTuple):
     """What to find (conditions, ANDed), in which order, and which slice of the matches."""
 
     conditions: tuple[Condition, ...]
@@ -278,8 +277,7 @@ def parse_sort(text: str, names: Mapping[str, SortField]) -> tuple[SortField, bo
     return names[text.lstrip("+-")], descending
 
 
-@dataclass(frozen=True, slots=True)
-class PromotionSummary:
+class PromotionSummary(NamedTuple):
     """What the search indexes hold of a promotion: enough to filter, sort and count.
 
     ``order_key`` is the promotion's key in the index of the requested order (unique: it ends
@@ -301,3 +299,42 @@ class PromotionSummary:
     eligible_price_lists: tuple[int, ...]
     code_count: int
     order_key: str
+
+
+class SearchResult(NamedTuple):
+    """What the engine found: the count of all matches and the requested page of them."""
+
+    count: int
+    page: list[PromotionSummary]
+    records: dict[str, PromotionRecord]  # full records of the page entries the dialect asked for
+    now: datetime  # the moment statuses were derived at
+
+
+class SearchRequest(RequestModel):
+    """A dialect's search body: it names fields, sorts and the page size its own way, decides
+    which page entries need their full record, and shapes the answer."""
+
+    FIELDS: ClassVar[Mapping[str, SearchField]]
+    SORTS: ClassVar[Mapping[str, SortField]]
+    PAGE_SIZE: ClassVar[str]  # the body field that holds the page size
+
+    offset: int = Field(0, ge=0)
+    sort: str  # each dialect narrows these two and gives them defaults
+    filters: list[Any]
+
+    def to_query(self) -> SearchQuery:
+        order, descending = parse_sort(self.sort, self.SORTS)
+        return SearchQuery.build(
+            conditions=conditions((f.raw() for f in self.filters), self.FIELDS),
+            order=order,
+            descending=descending,
+            offset=self.offset,
+            limit=getattr(self, self.PAGE_SIZE),
+            limit_name=self.PAGE_SIZE,
+        )
+
+    def needs_record(self, summary: PromotionSummary) -> bool:
+        raise NotImplementedError
+
+    def answer(self, result: SearchResult) -> ApiModel:
+        raise NotImplementedError

@@ -21,18 +21,18 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
+from typing import NamedTuple
 
 from offers.clock import utc_now
+from offers.models.base import ApiModel
 from offers.models.promotions import (
     MAX_LEVEL,
     MIN_LEVEL,
     PromotionRecord,
     PromotionStatus,
     promotion_status,
-    promotion_view,
 )
 from offers.models.search import (
     Condition,
@@ -40,16 +40,9 @@ from offers.models.search import (
     PromotionSummary,
     SearchField,
     SearchQuery,
+    SearchRequest,
+    SearchResult,
     SortField,
-)
-from offers.models.search_dialects import (
-    PromotionSearchPage,
-    PromotionSearchQuery,
-    PromotionSearchRequest,
-    V2Promo,
-    V2PromoSearchPage,
-    V2PromoSearchQuery,
-    V2PromoSearchRequest,
 )
 from offers.store import keys
 from offers.store.promotions import PromotionStore
@@ -72,8 +65,7 @@ _MILLISECOND = timedelta(milliseconds=1)
 # -- criteria: what the conditions allow, in the terms indexes understand -----------------------
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """lower <= value < upper; None is unbounded."""
 
     lower: datetime | None = None
@@ -98,13 +90,15 @@ def _restrict(current: frozenset | None, allowed: Iterable) -> frozenset:
     return allowed if current is None else current & allowed
 
 
-@dataclass
 class Criteria:
-    ids: frozenset[str] | None = None  # None: any id
-    names: dict[str, str] | None = None  # search form -> a name as asked; None: any name
-    windows: dict[SortField, Window] = field(default_factory=dict)
-    levels: frozenset[int] = ALL_LEVELS
-    statuses: frozenset[PromotionStatus] = ALL_STATUSES
+    """What the conditions allow, in the terms the indexes understand."""
+
+    def __init__(self) -> None:
+        self.ids: frozenset[str] | None = None  # None: any id
+        self.names: dict[str, str] | None = None  # search form -> a name as asked; None: any name
+        self.windows: dict[SortField, Window] = {}
+        self.levels: frozenset[int] = ALL_LEVELS
+        self.statuses: frozenset[PromotionStatus] = ALL_STATUSES
 
     @classmethod
     def of(cls, conditions: Iterable[Condition], code_owners: dict[int, frozenset[str]]) -> Criteria:
@@ -204,8 +198,7 @@ def matcher(condition: Condition, owners: frozenset[str] = frozenset()) -> Match
 # -- the plan -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """Read these promotions by id, or else these index key ranges (none: nothing can match)."""
 
     ids: frozenset[str] | None = None
@@ -299,14 +292,6 @@ def plan(criteria: Criteria, order: SortField, now: datetime) -> Plan:
 # -- the engine ---------------------------------------------------------------------------------
 
 
-@dataclass
-class SearchResult:
-    count: int
-    page: list[PromotionSummary]
-    records: dict[str, PromotionRecord]  # full records of the page that were asked for
-    now: datetime
-
-
 def _now() -> datetime:
     moment = utc_now()
     return moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
@@ -368,31 +353,9 @@ def search(
     return SearchResult(count, page, records, now)
 
 
-# -- the two dialects ---------------------------------------------------------------------------
+# -- the entry point ---------------------------------------------------------------------------
 
 
-def search_promotions(tenant_id: str, request: PromotionSearchRequest) -> PromotionSearchPage:
-    """fabric v3: full promotions, as GET /promotions/{id} returns them."""
-    query = request.to_query()
-    result = search(tenant_id, query, records_for=lambda s: True)
-    data = [promotion_view(result.records[s.id], result.now) for s in result.page if s.id in result.records]
-    return PromotionSearchPage(
-        query=PromotionSearchQuery(size=query.limit, offset=query.offset, count=result.count), data=data
-    )
-
-
-def search_promotions_v2(tenant_id: str, request: V2PromoSearchRequest) -> V2PromoSearchPage:
-    """fabric v2: summaries; only coupons (isImplicit false) need their record, for promoCodes."""
-    query = request.to_query()
-    result = search(tenant_id, query, records_for=lambda s: not s.is_implicit)
-    data = [
-        V2Promo.of(
-            s,
-            promotion_status(s, result.now),
-            result.records[s.id].coupon_codes if s.id in result.records else [],
-        )
-        for s in result.page
-    ]
-    return V2PromoSearchPage(
-        query=V2PromoSearchQuery(limit=query.limit, offset=query.offset, count=result.count), data=data
-    )
+def search_promotions(tenant_id: str, request: SearchRequest) -> ApiModel:
+    """A search in either dialect: the request says which records it needs and shapes the answer."""
+    return request.answer(search(tenant_id, request.to_query(), records_for=request.needs_record))

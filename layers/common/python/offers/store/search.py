@@ -9,9 +9,8 @@ a moment ago may be missing from, or stale in, a search for a short while.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from offers.clock import format_timestamp, parse_timestamp
 from offers.models.promotions import PromotionRecord
@@ -31,8 +30,7 @@ INDEX_BY_ORDER: dict[SortField, keys.SearchIndex] = {
 Bound = datetime | int | None
 
 
-@dataclass(frozen=True)
-class IndexRange:
+class IndexRange(NamedTuple):
     """One key range of one search index, in one of a tenant's two partitions.
 
     ``index`` names the index by the field it orders by. ``lower`` (inclusive) and ``upper``
