@@ -305,8 +305,8 @@ def _code_owners(tenant_id: str, conditions: Iterable[Condition]) -> dict[int, f
     }
 
 
-def _first_entries(tenant_id: str, query: SearchQuery) -> list[PromotionSummary]:
-    """No filters: the first offset+limit entries of each partition, merged in order."""
+def _unfiltered(tenant_id: str, query: SearchQuery) -> tuple[int, list[PromotionSummary]]:
+    """No filters: the first offset+limit entries of each partition, merged; the counter's count."""
     partitions = [
         _search_store.read_first(
             tenant_id,
@@ -317,36 +317,43 @@ def _first_entries(tenant_id: str, query: SearchQuery) -> list[PromotionSummary]
         )
         for enabled in (True, False)
     ]
-    return list(heapq.merge(*partitions, key=attrgetter("order_key"), reverse=query.descending))
+    merged = heapq.merge(*partitions, key=attrgetter("order_key"), reverse=query.descending)
+    page = list(merged)[query.offset : query.offset + query.limit]
+    # The counter is exact; the indexes may lag it a moment. A page never says less than it shows.
+    return max(_promotion_store.count(tenant_id), query.offset + len(page) if page else 0), page
+
+
+def _filtered(
+    tenant_id: str, query: SearchQuery, now: datetime, known: dict[str, PromotionRecord]
+) -> tuple[int, list[PromotionSummary]]:
+    """Read the planned access path, keep the matches, sort, count, slice. Records read on the
+    way (by id) are added to ``known``."""
+    owners = _code_owners(tenant_id, query.conditions)
+    chosen = plan(Criteria.of(query.conditions, owners), query.order, now)
+    candidates: dict[str, PromotionSummary] = {}
+    if chosen.ids is not None:
+        for summary, record in _search_store.by_ids(tenant_id, chosen.ids, query.order):
+            candidates[summary.id] = summary
+            known[summary.id] = record
+    for key_range in chosen.ranges:
+        candidates.update((s.id, s) for s in _search_store.read_range(tenant_id, key_range, query.order))
+    matchers = [matcher(c, owners.get(i, frozenset())) for i, c in enumerate(query.conditions)]
+    matches = [s for s in candidates.values() if all(match(s, now) for match in matchers)]
+    matches.sort(key=attrgetter("order_key"), reverse=query.descending)
+    return len(matches), matches[query.offset : query.offset + query.limit]
 
 
 def search(
     tenant_id: str, query: SearchQuery, *, records_for: Callable[[PromotionSummary], bool]
 ) -> SearchResult:
-    """The matches' count and the requested page; full records for the page entries
-    ``records_for`` selects."""
+    """The matches' count and the requested page, with the full records of the page entries
+    ``records_for`` selects (a promotion deleted since the index was read has none)."""
     now = _now()
     known: dict[str, PromotionRecord] = {}
-    if not query.conditions:
-        page = _first_entries(tenant_id, query)[query.offset : query.offset + query.limit]
-        # The counter is exact; the indexes may lag it a moment. A page never says less than it shows.
-        count = max(_promotion_store.count(tenant_id), query.offset + len(page) if page else 0)
+    if query.conditions:
+        count, page = _filtered(tenant_id, query, now, known)
     else:
-        owners = _code_owners(tenant_id, query.conditions)
-        criteria = Criteria.of(query.conditions, owners)
-        chosen = plan(criteria, query.order, now)
-        candidates: dict[str, PromotionSummary] = {}
-        if chosen.ids is not None:
-            for summary, record in _search_store.by_ids(tenant_id, chosen.ids, query.order):
-                candidates[summary.id] = summary
-                known[summary.id] = record
-        for key_range in chosen.ranges:
-            candidates.update((s.id, s) for s in _search_store.read_range(tenant_id, key_range, query.order))
-        matchers = [matcher(c, owners.get(i, frozenset())) for i, c in enumerate(query.conditions)]
-        matches = [s for s in candidates.values() if all(match(s, now) for match in matchers)]
-        matches.sort(key=lambda s: s.order_key, reverse=query.descending)
-        count = len(matches)
-        page = matches[query.offset : query.offset + query.limit]
+        count, page = _unfiltered(tenant_id, query)
     wanted = [s.id for s in page if records_for(s) and s.id not in known]
     known.update(_promotion_store.get_many(tenant_id, wanted) if wanted else {})
     records = {s.id: known[s.id] for s in page if records_for(s) and s.id in known}
