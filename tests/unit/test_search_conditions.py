@@ -139,3 +139,9 @@ def test_given_an_offset_past_the_window_then_refused_naming_offset():
         "offset + limit must be at most 10000; narrow the filters instead",
     )
     assert v3(offset=9_990, size=10).offset == 9_990
+
+
+def test_given_in_with_a_single_v3_value_then_a_list_of_one():
+    assert v3({"field": "level", "operator": "IN", "value": 2}).conditions == (
+        Condition(SearchField.LEVEL, IN, (2,)),
+    )
