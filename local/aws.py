@@ -27,6 +27,8 @@ from moto.core.botocore_stubber import BotocoreStubber
 from moto.core.config import default_user_config
 from moto.dynamodb import models as dynamo_models
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import Item, LimitedSizeDict
+from moto.dynamodb.models.table import SecondaryIndex
 from moto.dynamodb.models.table import Table as DynamoTable
 
 from local.template import LOCAL_REGION, Template
@@ -110,6 +112,38 @@ def _serialize_in_process_moto() -> None:
     _in_process_serialized = True
 
 
+def _project_index_items_directly() -> None:
+    """Make moto's GSI/LSI projection linear (once per process).
+
+    moto projects an index entry by re-serialising and deep-copying the whole item once per
+    projected attribute, ~50 ms for a 2 KB promotion with the search indexes' 15 attributes:
+    reading 10,000 index entries took minutes. An index projects top-level attributes only,
+    so the entry is the item's own attribute values for those names (moto has already
+    deep-copied the items it projects): same result, in microseconds.
+    """
+    if getattr(SecondaryIndex.project, "_direct", False):
+        return
+
+    def project(self: SecondaryIndex, item: Item) -> Item:
+        projection_type = (self.projection or {}).get("ProjectionType")
+        if projection_type not in ("KEYS_ONLY", "INCLUDE"):
+            return item  # ALL
+        names = [*self.table_key_attrs, *self.schema_key_attrs]
+        if projection_type == "INCLUDE":
+            names += self.projection.get("NonKeyAttributes", [])
+        projected = Item.__new__(Item)
+        projected.hash_key, projected.range_key = item.hash_key, item.range_key
+        projected.attrs = LimitedSizeDict.__new__(LimitedSizeDict)
+        dict.__init__(projected.attrs)
+        for name in dict.fromkeys(names):
+            if name in item.attrs:
+                dict.__setitem__(projected.attrs, name, item.attrs[name])  # no re-validation of sizes
+        return projected
+
+    project._direct = True  # type: ignore[attr-defined]
+    SecondaryIndex.project = project  # type: ignore[method-assign]
+
+
 _TABLE_PROPERTIES = (
     "TableName",
     "AttributeDefinitions",
@@ -163,6 +197,7 @@ class InProcessAws:
         os.environ.pop("AWS_ENDPOINT_URL", None)
         _serialize_in_process_moto()
         _item_scoped_transactions()
+        _project_index_items_directly()
         self._mock = mock_aws(config=MOTO_CONFIG)
         self._mock.start()
         boto3.setup_default_session()
@@ -207,6 +242,7 @@ class EmbeddedAwsServer:
         os.environ.update(FAKE_CREDENTIALS)
         _item_scoped_transactions()
         default_user_config.update(MOTO_CONFIG)  # type: ignore[typeddict-item]
+        _project_index_items_directly()
 
         class QuietRequestHandler(MotoRequestHandler):
             def log_request(self, *_: object) -> None:  # one line per AWS call is noise here

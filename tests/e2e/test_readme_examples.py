@@ -30,4 +30,7 @@ def test_given_the_readme_curl_block_when_run_with_bash_then_every_call_answers_
     assert created["name"] == "Black Friday 20% off shoes"
     assert created["status"] == "SCHEDULED"
     assert '"isEnabled":false' in run.stdout
+    assert '"query":{"size":10,"offset":0,"count":1}' in run.stdout  # the v3 search found it ...
+    assert '"query":{"limit":10,"offset":0,"count":1}' in run.stdout  # ... and the v2 one
+    assert '"title":"Black Friday 20% off shoes"' in run.stdout
     assert run.stdout.rstrip().endswith("204")

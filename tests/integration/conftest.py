@@ -23,8 +23,7 @@ def _reset_caches() -> None:
     reset_clients()
 
 
-@pytest.fixture
-def stack() -> Iterator[LocalStack]:
+def _running_stack() -> Iterator[LocalStack]:
     _reset_caches()
     local_stack = LocalStack().start()
     try:
@@ -32,6 +31,20 @@ def stack() -> Iterator[LocalStack]:
     finally:
         local_stack.stop()
         _reset_caches()
+
+
+@pytest.fixture
+def stack() -> Iterator[LocalStack]:
+    yield from _running_stack()
+
+
+@pytest.fixture(scope="module")
+def module_stack() -> Iterator[LocalStack]:
+    """One stack for a whole module: for tests that only read what the module stored once.
+
+    A module using it must not also use ``stack``/``api`` (one emulated AWS at a time).
+    """
+    yield from _running_stack()
 
 
 @pytest.fixture

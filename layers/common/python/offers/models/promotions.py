@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
@@ -20,6 +20,8 @@ from offers.models.base import (
     RequestModel,
     Timestamp,
 )
+
+MIN_LEVEL, MAX_LEVEL = 0, 5  # execution order: level 1's result is level 2's base price, ...
 
 
 class PromotionType(StrEnum):
@@ -108,7 +110,7 @@ class PromotionInput(RequestModel):
     type: PromotionType
     start_at: Timestamp
     end_at: Timestamp | None = None
-    level: int = Field(1, ge=0, le=5)
+    level: int = Field(1, ge=MIN_LEVEL, le=MAX_LEVEL)
     stacking_type: StackingType = StackingType.STACKABLE
     is_implicit: bool = True
     is_exclusive: bool = False
@@ -176,7 +178,15 @@ class Promotion(PromotionRecord):
     status: PromotionStatus
 
 
-def promotion_status(record: PromotionRecord, now: datetime) -> PromotionStatus:
+class Scheduled(Protocol):
+    """What a status is derived from (a record, or a search index entry)."""
+
+    is_enabled: bool
+    start_at: datetime
+    end_at: datetime | None
+
+
+def promotion_status(record: Scheduled, now: datetime) -> PromotionStatus:
     if not record.is_enabled:
         return PromotionStatus.DISABLED
     if now < record.start_at:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Callable, Mapping
 from typing import Any
 
 Key = dict[str, Any]
@@ -59,29 +60,17 @@ def tenant_stats_key(tenant_id: str) -> Key:
 # Five sparse GSIs, one per sort order. Their partition splits a tenant's promotions into
 # enabled and disabled ones, so a search for DISABLED reads only those and the date indexes
 # serve ACTIVE / SCHEDULED / EXPIRED without touching disabled promotions.
+#
+# A sort key is ``<value><separator><id>``: the id makes it unique and breaks ties, so the
+# index order is total. Timestamps (fixed width) and levels (two digits) use ``#``. A name
+# varies in length, so its value ends in ``NAME_END`` (U+001F), which sorts below every
+# character a search name can hold (whitespace, U+001F included, is collapsed to one space):
+# "black" then sorts before "black friday", as it would in a dictionary, where ``#`` would put
+# it after.
 
 SEARCH_PARTITION = "psPk"
 OPEN_END = "9999-12-31T23:59:59.999Z"  # a promotion without endAt sorts after every real date
-
-
-class SearchIndex:
-    """Name and sort-key attribute of one promotion search index."""
-
-    def __init__(self, name: str, sort_attribute: str):
-        self.name = name
-        self.sort_attribute = sort_attribute
-
-
-SEARCH_BY_UPDATED = SearchIndex("PromoByUpdatedAt", "psUpdated")
-SEARCH_BY_NAME = SearchIndex("PromoByName", "psName")
-SEARCH_BY_START = SearchIndex("PromoByStart", "psStart")
-SEARCH_BY_END = SearchIndex("PromoByEnd", "psEnd")
-SEARCH_BY_LEVEL = SearchIndex("PromoByLevel", "psLevel")
-SEARCH_INDEXES = (SEARCH_BY_UPDATED, SEARCH_BY_NAME, SEARCH_BY_START, SEARCH_BY_END, SEARCH_BY_LEVEL)
-
-
-def search_partition(tenant_id: str, *, enabled: bool) -> str:
-    return f"{tenant_prefix(tenant_id)}PS#{'E' if enabled else 'D'}"
+NAME_END = "\x1f"
 
 
 def search_name(name: str) -> str:
@@ -93,12 +82,67 @@ def search_level(level: int) -> str:
     return f"{level:02d}"
 
 
+def _timestamp(value: str) -> str:
+    return value
+
+
+class SearchIndex:
+    """One promotion search index: its name, its sort-key attribute, and how a promotion's
+    field (``field``, as stored: API name, timestamps as text) becomes that sort key."""
+
+    def __init__(
+        self,
+        name: str,
+        sort_attribute: str,
+        field: str,
+        encode: Callable[[Any], str] = _timestamp,
+        *,
+        separator: str = "#",
+        missing: str | None = None,
+    ):
+        self.name = name
+        self.sort_attribute = sort_attribute
+        self.field = field
+        self._encode = encode
+        self._separator = separator
+        self._missing = missing
+
+    def value(self, raw: Any) -> str:
+        """The leading part of the sort key for a field value; also a range bound: every key
+        of a value >= ``raw`` is >= it, every key of a value < ``raw`` is < it."""
+        if raw is None:
+            if self._missing is None:
+                raise ValueError(f"{self.field} is required by {self.name}")
+            return self._missing
+        return self._encode(raw)
+
+    def prefix(self, raw: Any) -> str:
+        """What every sort key of exactly this value begins with (for ``begins_with``)."""
+        return f"{self.value(raw)}{self._separator}"
+
+    def sort_key(self, promotion: Mapping[str, Any]) -> str:
+        """The key this index sorts a promotion by, from the promotion's stored fields."""
+        return f"{self.prefix(promotion.get(self.field))}{promotion['id']}"
+
+
+SEARCH_BY_UPDATED = SearchIndex("PromoByUpdatedAt", "psUpdated", "updatedAt")
+SEARCH_BY_NAME = SearchIndex("PromoByName", "psName", "name", search_name, separator=NAME_END)
+SEARCH_BY_START = SearchIndex("PromoByStart", "psStart", "startAt")
+SEARCH_BY_END = SearchIndex("PromoByEnd", "psEnd", "endAt", missing=OPEN_END)
+SEARCH_BY_LEVEL = SearchIndex("PromoByLevel", "psLevel", "level", search_level)
+SEARCH_INDEXES = (SEARCH_BY_UPDATED, SEARCH_BY_NAME, SEARCH_BY_START, SEARCH_BY_END, SEARCH_BY_LEVEL)
+
+
+def search_partition(tenant_id: str, *, enabled: bool) -> str:
+    return f"{tenant_prefix(tenant_id)}PS#{'E' if enabled else 'D'}"
+
+
 def search_updated(updated_at: str, promotion_id: str) -> str:
-    return f"{updated_at}#{promotion_id}"
+    return SEARCH_BY_UPDATED.sort_key({"id": promotion_id, "updatedAt": updated_at})
 
 
 def search_end(end_at: str | None, promotion_id: str) -> str:
-    return f"{end_at or OPEN_END}#{promotion_id}"
+    return SEARCH_BY_END.sort_key({"id": promotion_id, "endAt": end_at})
 
 
 def search_attributes(
@@ -113,13 +157,17 @@ def search_attributes(
     level: int,
 ) -> dict[str, str]:
     """The index attributes a promotion item carries; sort keys end in the id (unique)."""
+    fields = {
+        "id": promotion_id,
+        "name": name,
+        "updatedAt": updated_at,
+        "startAt": start_at,
+        "endAt": end_at,
+        "level": level,
+    }
     return {
         SEARCH_PARTITION: search_partition(tenant_id, enabled=enabled),
-        SEARCH_BY_UPDATED.sort_attribute: search_updated(updated_at, promotion_id),
-        SEARCH_BY_NAME.sort_attribute: f"{search_name(name)}#{promotion_id}",
-        SEARCH_BY_START.sort_attribute: f"{start_at}#{promotion_id}",
-        SEARCH_BY_END.sort_attribute: search_end(end_at, promotion_id),
-        SEARCH_BY_LEVEL.sort_attribute: f"{search_level(level)}#{promotion_id}",
+        **{index.sort_attribute: index.sort_key(fields) for index in SEARCH_INDEXES},
     }
 
 
