@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -25,15 +26,55 @@ import boto3
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.core.config import default_user_config
+from moto.core.responses import ActionResult
 from moto.dynamodb import models as dynamo_models
+from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.models.dynamo_type import Item, LimitedSizeDict
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import SecondaryIndex
 from moto.dynamodb.models.table import Table as DynamoTable
+from moto.dynamodb.models.utilities import bytesize, dynamo_json_dump
 
 from local.template import LOCAL_REGION, Template
 
-MOTO_LOCK = threading.RLock()
+
+class FairLock:
+    """A reentrant lock granted in arrival order.
+
+    Python's locks let a busy thread take the lock again and again; with export segments
+    queuing heavy queries, a small read could starve past its Lambda timeout. Here every call
+    waits only for the calls that arrived before it, as requests to DynamoDB would.
+    """
+
+    def __init__(self) -> None:
+        self._state = threading.Condition(threading.Lock())
+        self._queue: deque[object] = deque()
+        self._owner: int | None = None
+        self._depth = 0
+
+    def __enter__(self) -> FairLock:
+        me = threading.get_ident()
+        with self._state:
+            if self._owner == me:
+                self._depth += 1
+                return self
+            ticket = object()
+            self._queue.append(ticket)
+            while self._owner is not None or self._queue[0] is not ticket:
+                self._state.wait()
+            self._queue.popleft()
+            self._owner, self._depth = me, 1
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        with self._state:
+            self._depth -= 1
+            if self._depth == 0:
+                self._owner = None
+                self._state.notify_all()
+
+
+MOTO_LOCK = FairLock()
 _in_process_serialized = False
 
 FAKE_CREDENTIALS = {
@@ -144,6 +185,218 @@ def _project_index_items_directly() -> None:
     SecondaryIndex.project = project  # type: ignore[method-assign]
 
 
+def _partition_of(value: Any) -> tuple[str, str]:
+    return value.type, str(value.value)
+
+
+def _identity(item: Any) -> tuple[str, str]:
+    return str(item.hash_key.value), str(item.range_key.value) if item.range_key is not None else ""
+
+
+def _partition_of(value: Any) -> tuple[str, str]:
+    return value.type, str(value.value)
+
+
+class _IndexPartitions:
+    """Let a moto index query look only at its partition, as DynamoDB does.
+
+    moto answers every Query on an index by scanning and sorting the whole table, so with
+    200,000 items one page takes seconds and, under the lock, stalls every other call. Here,
+    while an index query runs, the table's item scan returns only the items whose index
+    partition key equals the query's, from a per-table grouping that every write keeps
+    current (one item at a time); each partition's sorted order is remembered until it
+    changes. moto still applies every condition itself, so answers are unchanged.
+    """
+
+    querying = threading.local()
+
+    def __init__(self) -> None:
+        self.query, self.all_items, self.sorted_items = (
+            DynamoTable.query,
+            DynamoTable.all_items,
+            DynamoTable.sorted_items,
+        )
+
+    def install(self) -> None:
+        patch = self
+
+        def query(table: DynamoTable, *args: Any, **kwargs: Any) -> Any:
+            return patch.partition_query(table, *args, **kwargs)
+
+        def all_items(table: DynamoTable) -> list[Any]:
+            return patch.partition_items(table)
+
+        def sorted_items(table: DynamoTable, hash_attrs: Any, range_attrs: Any, items: Any) -> Any:
+            return patch.partition_sorted(table, hash_attrs, range_attrs, items)
+
+        query._partitioned = True  # type: ignore[attr-defined]
+        DynamoTable.query = query  # type: ignore[method-assign]
+        DynamoTable.all_items = all_items  # type: ignore[method-assign]
+        DynamoTable.sorted_items = sorted_items  # type: ignore[method-assign]
+        for name, key_of in (("put_item", _key_of_put), ("update_item", _key_arg), ("delete_item", _key_arg)):
+            setattr(DynamoDBBackend, name, self.regrouping(getattr(DynamoDBBackend, name), key_of))
+
+    def partition_query(self, table: DynamoTable, *args: Any, **kwargs: Any) -> Any:
+        conditions = kwargs.get("hash_key_conditions") or []
+        index_name = args[7] if len(args) > 7 else kwargs.get("index_name")  # moto passes it positionally
+        if index_name and len(conditions) == 1:
+            attribute, value = conditions[0]
+            self.querying.partition = (attribute, *_partition_of(value))
+        try:
+            return self.query(table, *args, **kwargs)
+        finally:
+            self.querying.partition = None
+
+    def groups(self, table: DynamoTable) -> dict[tuple[str, str, str], dict[tuple[str, str], Any]]:
+        groups = table.__dict__.get("_offers_partitions")
+        if groups is None:
+            table.__dict__["_offers_index_keys"] = {
+                key["AttributeName"] for index in table.all_indexes() for key in index.schema
+            }
+            groups = {}
+            for item in self.all_items(table):
+                for partition in self.partitions_of(table, item):
+                    groups.setdefault(partition, {})[_identity(item)] = item
+            table.__dict__["_offers_partitions"] = groups
+            table.__dict__["_offers_orders"] = {}
+        return groups
+
+    @staticmethod
+    def partitions_of(table: DynamoTable, item: Any) -> set[tuple[str, str, str]]:
+        """(attribute, type, value) of every index partition key the item carries."""
+        if item is None:
+            return set()
+        names = table.__dict__["_offers_index_keys"]
+        return {(name, *_partition_of(item.attrs[name])) for name in names & item.attrs.keys()}
+
+    def partition_items(self, table: DynamoTable) -> list[Any]:
+        wanted = getattr(self.querying, "partition", None)
+        if wanted is None:
+            return self.all_items(table)
+        return list(self.groups(table).get(wanted, {}).values())
+
+    def partition_sorted(self, table: DynamoTable, hash_attrs: Any, range_attrs: Any, items: Any) -> Any:
+        """moto sorts the partition for every page; the order only changes when items do."""
+        wanted = getattr(self.querying, "partition", None)
+        if wanted is None or len(items) != len(self.groups(table).get(wanted, {})):
+            return self.sorted_items(table, hash_attrs, range_attrs, items)
+        orders = table.__dict__["_offers_orders"]
+        key = (wanted, tuple(hash_attrs), tuple(range_attrs))
+        if key not in orders:
+            orders[key] = self.sorted_items(table, hash_attrs, range_attrs, items)
+        return list(orders[key])
+
+    def regrouping(self, method: Callable[..., Any], key_of: Callable[..., dict]) -> Callable[..., Any]:
+        patch = self
+
+        def write(backend: DynamoDBBackend, table_name: str, *args: Any, **kwargs: Any) -> Any:
+            table = backend.get_table(table_name)
+            if "_offers_partitions" not in table.__dict__:
+                return method(backend, table_name, *args, **kwargs)
+            key = key_of(table, args, kwargs)
+            before = backend.get_item(table_name, key)
+            old = patch.partitions_of(table, before)
+            try:
+                return method(backend, table_name, *args, **kwargs)
+            finally:
+                after = backend.get_item(table_name, key)
+                patch.move(table, before or after, old, after)
+
+        return write
+
+    def move(self, table: DynamoTable, item: Any, old: set[tuple[str, str, str]], after: Any) -> None:
+        if item is None:
+            return
+        new = self.partitions_of(table, after)
+        groups, orders = table.__dict__["_offers_partitions"], table.__dict__["_offers_orders"]
+        identity = _identity(item)
+        for partition in old | new:
+            groups.get(partition, {}).pop(identity, None)
+            for cached in [key for key in orders if key[0] == partition]:
+                del orders[cached]
+        for partition in new:
+            groups.setdefault(partition, {})[identity] = after
+
+
+def _incremental_item_sizes() -> None:
+    """Make moto's 400 KB item-size check incremental (once per process).
+
+    moto re-sums the size of every attribute each time one is set, so building an item costs
+    the square of its attribute count: half of all write time. Here the running size is kept
+    (and dropped whenever an attribute is removed); the limit and its error are moto's own.
+    """
+    if getattr(LimitedSizeDict.__setitem__, "_incremental", False):
+        return
+    limit = 405_000  # moto's chosen limit, between DynamoDB's documented and measured ones
+
+    def entry_size(key: str, value: Any) -> int:
+        return bytesize(key) + (value.size() if type(value) is DynamoType else bytesize(str(value)))
+
+    def setitem(self: LimitedSizeDict, key: str, value: Any) -> None:
+        size = self.__dict__.get("_size")
+        if size is None:
+            size = sum(entry_size(k, v) for k, v in self.items())
+        if key in self:
+            size -= entry_size(key, dict.__getitem__(self, key))
+        size += entry_size(key, value)
+        if size > limit:
+            raise ItemSizeTooLarge
+        dict.__setitem__(self, key, value)
+        self.__dict__["_size"] = size
+
+    def forgetting(method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(self: LimitedSizeDict, *args: Any, **kwargs: Any) -> Any:
+            self.__dict__.pop("_size", None)
+            return method(self, *args, **kwargs)
+
+        return call
+
+    setitem._incremental = True  # type: ignore[attr-defined]
+    LimitedSizeDict.__setitem__ = setitem  # type: ignore[method-assign]
+    for name in ("__delitem__", "pop", "popitem", "update", "clear", "setdefault"):
+        setattr(LimitedSizeDict, name, forgetting(getattr(dict, name)))
+
+
+_ITEM_READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan"})
+
+
+def _fast_item_responses() -> None:
+    """Serialize DynamoDB item reads with moto's own DynamoDB JSON encoder (once per process).
+
+    moto's generic, shape-driven serializer walks every AttributeValue of every item: about
+    8 ms per item returned, so one 1 MB page takes seconds. DynamoDB's JSON protocol is the
+    result as moto holds it, which ``dynamo_json_dump`` writes directly; only these read
+    operations take the short path, and tests compare both paths' output.
+    """
+    if getattr(ActionResult.execute_result, "_fast", False):
+        return
+    execute_result = ActionResult.execute_result
+
+    def execute(self: ActionResult, context: Any) -> Any:
+        if context.service_model.service_name == "dynamodb" and context.operation_model.name in _ITEM_READS:
+            return 200, {"Content-Type": "application/x-amz-json-1.0"}, dynamo_json_dump(self.result)
+        return execute_result(self, context)
+
+    execute._fast = True  # type: ignore[attr-defined]
+    ActionResult.execute_result = execute  # type: ignore[method-assign]
+
+
+def _key_of_put(table: DynamoTable, args: tuple, kwargs: dict) -> dict:
+    attrs = args[0] if args else kwargs["item_attrs"]
+    names = [table.hash_key_attr] + ([table.range_key_attr] if table.range_key_attr else [])
+    return {name: attrs[name] for name in names}
+
+
+def _key_arg(_: DynamoTable, args: tuple, kwargs: dict) -> dict:
+    return args[0] if args else kwargs["key"]
+
+
+def _partitioned_index_queries() -> None:
+    """Install _IndexPartitions (once per process)."""
+    if not getattr(DynamoTable.query, "_partitioned", False):
+        _IndexPartitions().install()
+
+
 _TABLE_PROPERTIES = (
     "TableName",
     "AttributeDefinitions",
@@ -198,6 +451,9 @@ class InProcessAws:
         _serialize_in_process_moto()
         _item_scoped_transactions()
         _project_index_items_directly()
+        _partitioned_index_queries()
+        _incremental_item_sizes()
+        _fast_item_responses()
         self._mock = mock_aws(config=MOTO_CONFIG)
         self._mock.start()
         boto3.setup_default_session()
@@ -243,6 +499,9 @@ class EmbeddedAwsServer:
         _item_scoped_transactions()
         default_user_config.update(MOTO_CONFIG)  # type: ignore[typeddict-item]
         _project_index_items_directly()
+        _partitioned_index_queries()
+        _incremental_item_sizes()
+        _fast_item_responses()
 
         class QuietRequestHandler(MotoRequestHandler):
             def log_request(self, *_: object) -> None:  # one line per AWS call is noise here
