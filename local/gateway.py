@@ -94,8 +94,16 @@ def _compile(route: Route) -> _CompiledRoute:
 
 
 class LocalGateway:
-    def __init__(self, template: Template, functions: LocalFunctions | WorkerPool):
+    def __init__(
+        self,
+        template: Template,
+        functions: LocalFunctions | WorkerPool,
+        *,
+        aws_endpoint_url: str | None = None,
+    ):
         self.functions = functions
+        # None in-process (moto's mock answers); the embedded moto server's URL for `make serve`.
+        self.aws_endpoint_url = aws_endpoint_url
         self.authorizers: dict[str, AuthorizerSpec] = template.authorizers()
         self.routes = [_compile(route) for route in template.routes()]
         self.buckets = {template.physical_id(b) for b in template.resources_of_type("AWS::S3::Bucket")}
@@ -153,7 +161,7 @@ class LocalGateway:
         bucket, _, key = unquote(request.path).lstrip("/").partition("/")
         params = dict(parse_qsl(request.query))
         try:
-            found = boto3.client("s3").get_object(Bucket=bucket, Key=key)
+            found = boto3.client("s3", endpoint_url=self.aws_endpoint_url).get_object(Bucket=bucket, Key=key)
         except ClientError as error:
             return _s3_error(404, "NoSuchKey", str(error))
         headers = {

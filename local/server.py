@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from local import devtokens
-from local.gateway import HttpRequest, LocalGateway
+from local.gateway import HttpRequest, HttpResponse, LocalGateway
 from local.stack import ServerStack
 
 HOST = "127.0.0.1"
@@ -40,9 +41,17 @@ def _request_handler(holder: _Holder) -> type[BaseHTTPRequestHandler]:
                 key = name.lower()
                 headers[key] = f"{headers[key]},{value}" if key in headers else value
             assert holder.gateway is not None
-            response = holder.gateway.handle(
-                HttpRequest(self.command, url.path or "/", url.query, headers, body, self.client_address[0])
-            )
+            try:
+                response = holder.gateway.handle(
+                    HttpRequest(
+                        self.command, url.path or "/", url.query, headers, body, self.client_address[0]
+                    )
+                )
+            except Exception:  # noqa: BLE001 - a bug in the emulation: answer 500, never drop the connection
+                traceback.print_exc()
+                response = HttpResponse(
+                    500, {"content-type": "application/json"}, b'{"message":"Internal Server Error"}'
+                )
             self.send_response(response.status)
             for name, value in response.headers.items():
                 if name != "content-length":
@@ -82,7 +91,6 @@ def main() -> None:
     print(
         f"[local] serving {len(stack.gateway.routes)} routes from template.yaml; AWS is emulated in memory "
         f"(moto, at {stack.aws.endpoint_url}), so all data is lost when this process stops. Ctrl-C to stop.",
-        file=sys.stderr,
         flush=True,
     )
     try:

@@ -44,6 +44,8 @@ class _Stack:
             "POWERTOOLS_METRICS_DISABLED": "true",
             # Export download links point at the local server, which verifies and serves them.
             "S3_PRESIGN_ENDPOINT": public_url,
+            # moto under load answers in seconds where DynamoDB answers in milliseconds.
+            "AWS_READ_TIMEOUT_SECONDS": "60",
             **(extra_environment or {}),
         }
         self.functions: Any = None
@@ -71,7 +73,7 @@ class ServerStack(_Stack):
         self.environment["AWS_ENDPOINT_URL"] = self.aws.endpoint_url
         self.functions = WorkerPool(self.template.functions(), self.environment)
         route_lambda_invocations(partial(answer_invocation, self.functions.invoke))  # moto's Step Functions
-        self.gateway = LocalGateway(self.template, self.functions)
+        self.gateway = LocalGateway(self.template, self.functions, aws_endpoint_url=self.aws.endpoint_url)
         return self
 
     def stop(self) -> None:

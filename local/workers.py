@@ -22,6 +22,11 @@ from local.invoke import answer_invocation, route_lambda_invocations
 from local.template import FunctionSpec
 
 _CONTEXT = multiprocessing.get_context("spawn")
+# moto is orders of magnitude slower than DynamoDB on large tables; holding moto-bound work
+# to a template timeout of a few seconds would fail what AWS finishes in milliseconds. Local
+# invocations get at least this long before they are stopped (the context still reports the
+# template's timeout, so code that plans by remaining time behaves as in Lambda).
+LOCAL_MIN_TIMEOUT_SECONDS = 60
 
 
 def _worker_main(connection: Connection, specs: dict[str, FunctionSpec], environment: dict[str, str]) -> None:
@@ -104,7 +109,7 @@ class WorkerPool:
         worker = self._checkout()
         try:
             worker.connection.send((name_or_arn, event))
-            reply = self._await_reply(worker, spec.timeout)
+            reply = self._await_reply(worker, max(spec.timeout, LOCAL_MIN_TIMEOUT_SECONDS))
         except (EOFError, OSError) as error:
             self._checkin(None)
             raise FunctionError("WorkerDied", f"the function's worker process died: {error}") from error

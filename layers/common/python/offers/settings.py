@@ -21,6 +21,9 @@ class Settings(BaseModel):
     # Signs pagination cursors so a client can neither forge nor edit one.
     cursor_secret: SecretStr = Field(alias="CURSOR_SECRET", min_length=16)
 
+    # AWS SDK: a DynamoDB or S3 call that takes longer than this is retried (then fails).
+    aws_read_timeout_seconds: int = Field(5, alias="AWS_READ_TIMEOUT_SECONDS", ge=1, le=300)
+
     # Coupon codes.
     code_shards: int = Field(
         8, alias="CODE_SHARDS", ge=1, le=64
@@ -40,7 +43,7 @@ class Settings(BaseModel):
     export_chunk_rows: int = Field(1_000_000, alias="EXPORT_CHUNK_ROWS", ge=1)
     export_chunk_megabytes: int = Field(256, alias="EXPORT_CHUNK_MEGABYTES", ge=6)
     export_segment_concurrency: int = Field(16, alias="EXPORT_SEGMENT_CONCURRENCY", ge=1, le=1000)
-    export_sample_size: int = Field(1_000, alias="EXPORT_SAMPLE_SIZE", ge=10, le=10_000)
+    export_sample_size: int = Field(250, alias="EXPORT_SAMPLE_SIZE", ge=10, le=10_000)
 
     # Token verification (the Lambda authorizer).
     jwt_issuer: str = Field("", alias="JWT_ISSUER")

@@ -10,15 +10,18 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from offers.settings import get_settings
+
 
 @cache
 def client(service: str) -> Any:
     import boto3  # noqa: PLC0415 - deferred on purpose, see module docstring
     from botocore.config import Config  # noqa: PLC0415
 
+    settings = get_settings()
     config = Config(
         connect_timeout=2,
-        read_timeout=5,
+        read_timeout=settings.aws_read_timeout_seconds,
         retries={"mode": "standard", "max_attempts": 3},
         tcp_keepalive=True,
     )
