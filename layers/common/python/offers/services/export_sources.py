@@ -15,6 +15,7 @@ import heapq
 import json
 import math
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -27,8 +28,6 @@ from offers.settings import get_settings
 from offers.store import keys
 from offers.store.merge import sort_key_range
 from offers.store.table import Table
-
-_FUTURE_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -168,16 +167,19 @@ class RedemptionSource:
         settings = get_settings()
         index, partitions, _ = self._source(tenant_id, spec)
         lower, upper = spec["ranges"]["redeemedAt"]
-        samples = [_sample(index, p, lower, upper, settings.export_sample_size) for p in partitions]
+        with ThreadPoolExecutor(max_workers=min(16, len(partitions))) as pool:  # one Query per partition
+            samples = list(
+                pool.map(lambda p: _sample(index, p, lower, upper, settings.export_sample_size), partitions)
+            )
         present = [(p, s) for p, s in zip(partitions, samples, strict=True) if s.first is not None]
         if not present:
             return []
         start = lower or min(s.first for _, s in present)  # type: ignore[type-var]
-        end = upper or format_timestamp(now + _FUTURE_SKEW)
+        end = upper or max(s.newest for _, s in present)  # type: ignore[type-var]
         windows = _windows(
             start=start,
             end=end,
-            rows=_estimated_rows(start, end, [s for _, s in present]),
+            rows=_estimated_rows([s for _, s in present]),
             target_rows=settings.export_segment_rows,
             max_windows=settings.export_max_segments,
             lower=lower,
@@ -280,6 +282,7 @@ def _filters(spec: dict[str, Any], applied: str | None) -> tuple[str | None, dic
 class _Sample:
     first: str | None  # timestamp of the partition's first row in range
     last: str | None  # timestamp of the last sampled row
+    newest: str | None  # timestamp of the partition's last row in range
     count: int
     truncated: bool  # more rows exist than the sample read
 
@@ -287,41 +290,47 @@ class _Sample:
 def _sample(
     index: tuple[str, str, str], partition: str, lower: str | None, upper: str | None, size: int
 ) -> _Sample:
-    """The first ``size`` sort keys of a partition in range: only keys, one call."""
+    """The first ``size`` sort keys of a partition in range, and its newest one: keys only."""
     name, partition_attribute, sort_attribute = index
     sort_condition, bounds = sort_key_range(lower, True, upper)
-    page = Table().query(
-        partition,
-        index=name,
-        partition_attribute=partition_attribute,
-        sort_condition=sort_condition,
-        names={"#sk": sort_attribute},
-        values=bounds,
-        projection="#sk",
-        limit=size,
-    )
-    stamps = [item[sort_attribute].split("#", 1)[0] for item in page.items]
-    if upper is not None:
-        stamps = [stamp for stamp in stamps if stamp < upper]
+
+    def stamps(limit: int, *, forward: bool) -> tuple[list[str], bool]:
+        page = Table().query(
+            partition,
+            index=name,
+            partition_attribute=partition_attribute,
+            sort_condition=sort_condition,
+            names={"#sk": sort_attribute},
+            values=bounds,
+            projection="#sk",
+            limit=limit,
+            forward=forward,
+        )
+        found = [item[sort_attribute].split("#", 1)[0] for item in page.items]
+        return [stamp for stamp in found if upper is None or stamp < upper], page.last_key is not None
+
+    oldest, truncated = stamps(size, forward=True)
+    newest = stamps(1, forward=False)[0] if truncated else oldest[-1:]
     return _Sample(
-        first=stamps[0] if stamps else None,
-        last=stamps[-1] if stamps else None,
-        count=len(stamps),
-        truncated=page.last_key is not None,
+        first=oldest[0] if oldest else None,
+        last=oldest[-1] if oldest else None,
+        newest=newest[0] if newest else None,
+        count=len(oldest),
+        truncated=truncated,
     )
 
 
-def _estimated_rows(start: str, end: str, samples: Sequence[_Sample]) -> float:
-    """Rows in [start, end): counted for partitions the sample read whole, extrapolated from
-    the sample's rate for the others."""
+def _estimated_rows(samples: Sequence[_Sample]) -> float:
+    """Rows in range: counted for partitions the sample read whole, else the sample's rate
+    over the partition's own span (first to newest row)."""
     total = 0.0
-    span = max((parse_timestamp(end) - parse_timestamp(start)).total_seconds(), 1.0)
     for sample in samples:
         if not sample.truncated:
             total += sample.count
             continue
         covered = (parse_timestamp(sample.last) - parse_timestamp(sample.first)).total_seconds()  # type: ignore[arg-type]
-        total += sample.count / max(covered, 1.0) * span
+        span = (parse_timestamp(sample.newest) - parse_timestamp(sample.first)).total_seconds()  # type: ignore[arg-type]
+        total += sample.count * max(span, 1.0) / max(covered, 1.0)
     return total
 
 
