@@ -27,10 +27,11 @@ class LocalServer:
     token: str
     process: subprocess.Popen
     output: deque
+    aws_endpoint: str = ""
 
 
-def _start_server() -> LocalServer:
-    env = {**os.environ, "OFFERS_PORT": "0", "PYTHONUNBUFFERED": "1"}
+def _start_server(extra_env: dict[str, str] | None = None) -> LocalServer:
+    env = {**os.environ, "OFFERS_PORT": "0", "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "local.server"],
         cwd=ROOT,
@@ -43,7 +44,7 @@ def _start_server() -> LocalServer:
     output: deque = deque(maxlen=2000)
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     assert process.stdout is not None
-    while len(printed) < 3:
+    while len(printed) < 4:
         line = process.stdout.readline()
         if not line:
             raise RuntimeError(f"local server exited early:\n{''.join(output)}")
@@ -51,6 +52,8 @@ def _start_server() -> LocalServer:
         name, sep, value = line.strip().partition("=")
         if sep and name in ("OFFERS_API_URL", "OFFERS_TENANT_ID", "OFFERS_TOKEN"):
             printed[name] = value
+        if "AWS is emulated in memory (moto, at " in line:
+            printed["aws"] = line.split("(moto, at ", 1)[1].split(")", 1)[0]
         if time.monotonic() > deadline:
             raise RuntimeError("local server did not start in time")
 
@@ -60,8 +63,21 @@ def _start_server() -> LocalServer:
 
     threading.Thread(target=drain, daemon=True).start()
     return LocalServer(
-        printed["OFFERS_API_URL"], printed["OFFERS_TENANT_ID"], printed["OFFERS_TOKEN"], process, output
+        printed["OFFERS_API_URL"],
+        printed["OFFERS_TENANT_ID"],
+        printed["OFFERS_TOKEN"],
+        process,
+        output,
+        printed["aws"],
     )
+
+
+def _stop(server: LocalServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
 
 
 @pytest.fixture(scope="session")
@@ -70,11 +86,19 @@ def local_server() -> Iterator[LocalServer]:
     try:
         yield server
     finally:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
+        _stop(server)
+
+
+@pytest.fixture(scope="module")
+def export_server() -> Iterator[LocalServer]:
+    """A server whose exports split into chunks of 60,000 rows and segments of ~100,000."""
+    server = _start_server(
+        {"OFFERS_PARAMETER_ExportChunkRows": "60000", "OFFERS_PARAMETER_ExportSegmentRows": "100000"}
+    )
+    try:
+        yield server
+    finally:
+        _stop(server)
 
 
 @pytest.fixture(scope="session")

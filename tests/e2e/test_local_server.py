@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import subprocess
+import urllib.error
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from local.template import ROOT
 from tests.e2e.conftest import LocalServer
 from tests.support.client import TENANT_A, TENANT_B, ApiClient, http_sender
-from tests.support.factories import coupon_body, promotion_body
+from tests.support.factories import coupon_body, promotion_body, wait_until
 
 
 def test_given_the_server_started_then_it_printed_url_tenant_and_a_working_token(local_server: LocalServer):
@@ -83,3 +89,29 @@ def test_given_a_code_with_limit_3_when_30_http_redemptions_race_then_exactly_3_
     listed = client.get("/redemptions", query={"couponCode": "RUSH", "size": 100}).json()["data"]
     assert len(listed) == 3
     assert client.get(f"/coupons/{coupon['id']}/codes").json()["data"][0]["status"] == "REDEEMED"
+
+
+def test_given_a_redemption_when_exported_then_the_download_link_works_against_the_local_server(
+    http_api: ApiClient,
+):
+    offer = http_api.post("/promotions", promotion_body(limits=[])).json()
+    redeemed = http_api.post("/redemptions", {"orderId": "e2e-order-1", "promotionId": offer["id"]})
+    assert redeemed.status == 201, redeemed.body
+    filters = [{"field": "orderId", "operator": "EQUAL", "value": "e2e-order-1"}]
+    created = http_api.post("/offers-exports", {"type": "REDEMPTION", "filters": filters}).json()
+
+    def finished() -> dict | None:
+        current = http_api.get(f"/offers-exports/{created['exportId']}").json()
+        return None if current["status"] == "IN_PROGRESS" else current
+
+    done = wait_until(finished, timeout=120)
+    assert (done["status"], done["totalDataExported"]) == ("COMPLETED", 1)
+    link = http_api.post("/offers-exports/actions/download-export-file", {"fileId": done["fileId"]}).json()
+    with urllib.request.urlopen(link["url"], timeout=30) as response:  # a plain GET, as curl would send
+        rows = list(csv.reader(io.StringIO(response.read().decode(), newline="")))
+    assert rows[0][:2] == ["redemptionId", "orderId"]
+    assert [row[1] for row in rows[1:]] == ["e2e-order-1"]
+    tampered = link["url"] + "0"  # the signature no longer matches
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(tampered, timeout=30)
+    assert refused.value.code == 403
