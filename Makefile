@@ -19,11 +19,11 @@ LAYER_PYVER := $(subst python,,$(RUNTIME))
 TENANT ?= 000000000000000000000001
 
 .DEFAULT_GOAL := help
-.PHONY: help serve token test lint unit integration e2e template-lint build bench bench-search sam-local-check clean
+.PHONY: help serve token test lint unit integration e2e template-lint build bench bench-search bench-export sam-local-check clean
 
 help:
 	@echo "make serve | token TENANT=<24 chars> | test | lint | unit | integration | e2e | template-lint"
-	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | sam-local-check | bench | bench-search | clean"
+	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | sam-local-check | bench | bench-search | bench-export | clean"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -76,10 +76,15 @@ bench: $(VENV)/.installed
 	$(PY) bench/cold_start.py
 	$(PY) bench/redemptions.py
 	$(MAKE) bench-search
+	$(MAKE) bench-export
 
 # DynamoDB calls and bytes read per promotion search at 1,000 and 10,000 promotions (minutes on moto).
 bench-search: $(VENV)/.installed
 	$(PY) bench/search.py
+
+# Our export against a naive one at 100,000 and 1,000,000 redemptions (about 20 minutes).
+bench-export: $(VENV)/.installed
+	$(PY) bench/export.py
 
 clean:
 	rm -rf .aws-sam .pytest_cache .ruff_cache

@@ -24,7 +24,7 @@ def test_given_the_readme_curl_block_when_run_with_bash_then_every_call_answers_
 ):
     script = readme_curl_block().replace("http://127.0.0.1:3000", local_server.url)
     command = ["bash", "-euo", "pipefail", "-c", script]
-    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False, timeout=300)
     assert run.returncode == 0, run.stderr
     created = json.JSONDecoder().raw_decode(run.stdout)[0]
     assert created["name"] == "Black Friday 20% off shoes"
@@ -33,4 +33,6 @@ def test_given_the_readme_curl_block_when_run_with_bash_then_every_call_answers_
     assert '"query":{"size":10,"offset":0,"count":1}' in run.stdout  # the v3 search found it ...
     assert '"query":{"limit":10,"offset":0,"count":1}' in run.stdout  # ... and the v2 one
     assert '"title":"Black Friday 20% off shoes"' in run.stdout
+    assert re.search(r"export [0-9a-f]{24}: COMPLETED\n", run.stdout)
+    assert "\nredemptionId,orderId,promotionId,promotionName,couponCode," in run.stdout  # the CSV's header
     assert run.stdout.rstrip().endswith("204")
