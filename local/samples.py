@@ -44,6 +44,9 @@ def answer_matches(expected: Any, result: Any) -> bool:
     return isinstance(result, dict) and all(result.get(key) == value for key, value in expected.items())
 
 
+SAMPLE_REDEEMED_AT = datetime(2025, 6, 1, 12, tzinfo=UTC)
+
+
 def seed_sample_data() -> None:
     """Store what the sample events refer to, overwriting, so every check starts alike:
     a promotion, a coupon with the code SAMPLE10, a finished code generation and a pending
@@ -105,9 +108,11 @@ def seed_sample_data() -> None:
         promotion_id=SAMPLE_PROMOTION_ID,
         promotion_name=promotion.name,
         user_id="customer-42",
-        redeemed_at=now,
-        created_at=now,
-        updated_at=now,
+        # A fixed moment: the export segment event's window selects exactly this redemption,
+        # not the ones other sample events create when they share one emulator (sam-local-check).
+        redeemed_at=SAMPLE_REDEEMED_AT,
+        created_at=SAMPLE_REDEEMED_AT,
+        updated_at=SAMPLE_REDEEMED_AT,
     )
     table.batch_write(
         puts=[
