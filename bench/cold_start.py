@@ -31,6 +31,9 @@ _PROBE = """
 import os, sys, time
 sys.path[:0] = {paths!r}
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+# Every function has these in Lambda (template Globals); the SDK client settings read them.
+os.environ.setdefault("TABLE_NAME", "offers-bench")
+os.environ.setdefault("CURSOR_SECRET", "bench-needs-no-real-secret")
 start = time.perf_counter()
 {statement}
 imported = time.perf_counter()
