@@ -104,6 +104,7 @@ class LocalGateway:
         self.functions = functions
         # None in-process (moto's mock answers); the embedded moto server's URL for `make serve`.
         self.aws_endpoint_url = aws_endpoint_url
+        self._s3: Any = None  # made on the first download, then reused (a client takes ~50 ms)
         self.authorizers: dict[str, AuthorizerSpec] = template.authorizers()
         self.routes = [_compile(route) for route in template.routes()]
         self.buckets = {template.physical_id(b) for b in template.resources_of_type("AWS::S3::Bucket")}
@@ -161,7 +162,9 @@ class LocalGateway:
         bucket, _, key = unquote(request.path).lstrip("/").partition("/")
         params = dict(parse_qsl(request.query))
         try:
-            found = boto3.client("s3", endpoint_url=self.aws_endpoint_url).get_object(Bucket=bucket, Key=key)
+            if self._s3 is None:
+                self._s3 = boto3.client("s3", endpoint_url=self.aws_endpoint_url)
+            found = self._s3.get_object(Bucket=bucket, Key=key)
         except ClientError as error:
             return _s3_error(404, "NoSuchKey", str(error))
         headers = {
