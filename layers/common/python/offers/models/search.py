@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any, ClassVar, NamedTuple
 
 from pydantic import Field
 
-from offers.clock import as_utc
+from offers.clock import as_utc, ceil_to_millisecond
 from offers.errors import InvalidInput
 from offers.ids import is_id
 from offers.models.base import ApiModel, RequestModel
@@ -142,11 +142,11 @@ def _timestamp(raw: Any) -> datetime:
     """
     text = _text(raw)
     try:
-        moment = as_utc(datetime.fromisoformat(text))
+        moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not an ISO 8601 date-time, e.g. 2026-11-27T00:00:00Z") from None
-    micros = moment.microsecond % 1000
-    return moment + timedelta(microseconds=1000 - micros) if micros else moment
+    moment = as_utc(moment)
+    return ceil_to_millisecond(moment)
 
 
 # -- the fields ------------------------------------------------------------------------------
