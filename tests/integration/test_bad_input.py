@@ -104,7 +104,7 @@ def test_given_one_bound_zoned_and_one_not_when_listing_then_both_are_utc(api: A
 
 
 @pytest.mark.parametrize("cursor", ["abc.é", "é", "abc.def", "%%%.%%%"])
-def test_given_a_malformed_cursor_when_listing_then_400_naming_it_on_every_cursor_list(api: ApiClient, cursor):
+def test_given_a_malformed_cursor_when_listing_then_400_on_every_cursor_list(api: ApiClient, cursor):
     coupon_id = api.post("/coupons", coupon_body(["CURSOR-1"])).json()["id"]
     for path in ["/promotions", "/redemptions", "/coupons/codes", f"/coupons/{coupon_id}/codes"]:
         assert_fabric_error(api.get(path, query={"startCursor": cursor}), 400, "startCursor")
