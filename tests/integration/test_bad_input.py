@@ -6,6 +6,8 @@ checks the status, the error body's shape and the field it names.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.support.client import ApiClient
@@ -108,3 +110,107 @@ def test_given_a_malformed_cursor_when_listing_then_400_on_every_cursor_list(api
     coupon_id = api.post("/coupons", coupon_body(["CURSOR-1"])).json()["id"]
     for path in ["/promotions", "/redemptions", "/coupons/codes", f"/coupons/{coupon_id}/codes"]:
         assert_fabric_error(api.get(path, query={"startCursor": cursor}), 400, "startCursor")
+
+
+# -- 4, 5, 9: the body: JSON media type, depth, an object ------------------------------------------
+
+JSON_BODY_ROUTES = [
+    ("POST", "/promotions"),
+    ("PUT", "/promotions/{id}"),
+    ("POST", "/promotions/{id}/actions/toggle"),
+    ("POST", "/promotions/search"),
+    ("POST", "/coupons"),
+    ("PUT", "/coupons/{id}"),
+    ("POST", "/coupons/actions/generate-codes"),
+    ("PUT", "/coupons/{id}/codes/SOMECODE"),
+    ("POST", "/redemptions"),
+    ("PUT", "/redemptions/{id}"),
+    ("PUT", "/redemptions/batch"),
+    ("POST", "/offers-exports"),
+    ("POST", "/offers-exports/actions/download-export-file"),
+]
+
+
+def send_raw(
+    api: ApiClient, method: str, path: str, body: bytes, content_type: str | None = "application/json"
+):
+    return api.request(
+        method, path.replace("{id}", "0" * 24), raw_body=body, headers={"content-type": content_type}
+    )
+
+
+@pytest.mark.parametrize(
+    "content_type", ["APPLICATION/JSON", "application/json; charset=utf-8", "Application/Json;charset=UTF-8"]
+)
+def test_given_json_in_any_letter_case_or_with_parameters_when_posted_then_accepted(
+    api: ApiClient, content_type
+):
+    response = send_raw(api, "POST", "/promotions", json.dumps(promotion_body()).encode(), content_type)
+    assert response.status == 201, response.body
+
+
+def test_given_a_body_without_content_type_when_posted_then_it_is_read_as_json(api: ApiClient):
+    response = send_raw(api, "POST", "/promotions", json.dumps(promotion_body()).encode(), None)
+    assert response.status == 201, response.body
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml"],
+)
+def test_given_another_media_type_when_posted_to_any_json_route_then_415(api: ApiClient, content_type):
+    for method, path in JSON_BODY_ROUTES:
+        response = send_raw(api, method, path, json.dumps(promotion_body()).encode(), content_type)
+        body = assert_fabric_error(response, 415)
+        assert body["type"] == "UNSUPPORTED_MEDIA_TYPE", (method, path)
+
+
+def test_given_json_nested_5000_levels_when_posted_to_any_json_route_then_400(api: ApiClient):
+    deep = ('{"a":' * 5000 + "1" + "}" * 5000).encode()
+    for method, path in JSON_BODY_ROUTES:
+        body = assert_fabric_error(send_raw(api, method, path, deep), 400, "body")
+        assert "nested too deeply" in body["message"], (method, path)
+
+
+def test_given_json_nested_just_past_the_limit_when_posted_then_400(api: ApiClient):
+    deep = json.dumps(promotion_body(name=json.loads("[" * 40 + "]" * 40))).encode()
+    assert_fabric_error(send_raw(api, "POST", "/promotions", deep), 400, "body")
+
+
+@pytest.mark.parametrize("payload", [[{"isEnabled": False}, {"isEnabled": True}], [], "text", 42, None])
+def test_given_a_json_body_that_is_not_an_object_when_posted_to_any_json_route_then_400(
+    api: ApiClient, payload
+):
+    for method, path in JSON_BODY_ROUTES:
+        body = assert_fabric_error(send_raw(api, method, path, json.dumps(payload).encode()), 400, "body")
+        assert "must be a JSON object" in body["message"], (method, path)
+
+
+def test_given_a_promotion_array_when_posted_then_nothing_is_created(api: ApiClient):
+    response = send_raw(api, "POST", "/promotions", json.dumps([promotion_body(), promotion_body()]).encode())
+    assert_fabric_error(response, 400, "body")
+    assert api.get("/promotions").json()["data"] == []
+
+
+def test_given_a_body_that_is_not_utf8_when_posted_then_400(api: ApiClient):
+    response = send_raw(api, "POST", "/promotions", b'{"name": "caf\xe9 \xff"}')
+    assert_fabric_error(response, 400, "body")
+
+
+# -- 8: the v2 search's x-site-context header ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "site_context", ['{"account":' + "[" * 2000 + "]" * 2000 + "}", "[" * 4000, '["x"]', "{", "é"]
+)
+def test_given_a_malformed_site_context_when_searching_v2_then_400_in_the_v2_format(
+    api: ApiClient, site_context
+):
+    response = api.request(
+        "POST",
+        "/api-offers/promo/search",
+        json_body={},
+        tenant_header=False,
+        headers={"x-site-context": site_context},
+    )
+    assert_fabric_error(response, 400, "x-site-context")

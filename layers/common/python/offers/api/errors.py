@@ -18,7 +18,9 @@ from offers.errors import (
     NotAuthenticated,
     NotFound,
     OffersError,
+    TemporarilyUnavailable,
     Unprocessable,
+    UnsupportedMediaType,
 )
 
 _STATUS_BY_ERROR: dict[type[OffersError], int] = {
@@ -30,6 +32,8 @@ _STATUS_BY_ERROR: dict[type[OffersError], int] = {
     Conflict: 409,
     Unprocessable: 422,
     LimitReached: 409,
+    UnsupportedMediaType: 415,
+    TemporarilyUnavailable: 503,
 }
 
 INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
