@@ -214,3 +214,16 @@ def test_given_a_malformed_site_context_when_searching_v2_then_400_in_the_v2_for
         headers={"x-site-context": site_context},
     )
     assert_fabric_error(response, 400, "x-site-context")
+
+
+# -- 7: the authorizer ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "token", ["eyJhbGciOlsiUlMyNTYiXX0.e30.AAAA", "eyJhbGciOnt9fQ.e30.AAAA", "é.é.é", "a.b", "x" * 10_000]
+)
+def test_given_a_malformed_token_when_calling_any_route_then_401_unauthorized(api: ApiClient, token):
+    routes = [("GET", "/promotions"), ("POST", "/redemptions"), ("POST", "/api-offers/promo/search")]
+    for method, path in routes:
+        response = api.request(method, path, token=token, json_body={})
+        assert (response.status, response.json()) == (401, {"message": "Unauthorized"}), (method, path)
