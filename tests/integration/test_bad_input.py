@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from botocore.exceptions import ClientError
 
+from offers.store import retries
+from offers.store.clients import dynamodb
 from tests.support.client import ApiClient
 from tests.support.factories import coupon_body, promotion_body
 
@@ -227,3 +230,87 @@ def test_given_a_malformed_token_when_calling_any_route_then_401_unauthorized(ap
     for method, path in routes:
         response = api.request(method, path, token=token, json_body={})
         assert (response.status, response.json()) == (401, {"message": "Unauthorized"}), (method, path)
+
+
+# -- Also: transient DynamoDB failures are retried, then 503 with Retry-After -----------------------
+
+
+class Injected:
+    """Makes the store's DynamoDB client raise ``error`` on ``method`` for the next ``times`` calls."""
+
+    def __init__(self, monkeypatch, method: str, error: ClientError, times: int):
+        self.client = dynamodb()
+        self.original = getattr(self.client, method)
+        self.error, self.times, self.calls = error, times, 0
+        monkeypatch.setattr(self.client, method, self)
+        monkeypatch.setattr(retries.time, "sleep", lambda _: None)
+
+    def __call__(self, **params):
+        self.calls += 1
+        if self.calls <= self.times:
+            raise self.error
+        return self.original(**params)
+
+
+def cancelled_by(*reasons: str) -> ClientError:
+    response = {
+        "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
+        "CancellationReasons": [{"Code": reason} for reason in reasons],
+    }
+    return ClientError(response, "TransactWriteItems")
+
+
+def throttled(code: str, operation: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": code}}, operation)
+
+
+def limited_promotion(api: ApiClient) -> str:
+    response = api.post("/promotions", promotion_body(limits=[{"type": "SITE_WIDE", "quantity": 1}]))
+    assert response.status == 201
+    return response.json()["id"]
+
+
+@pytest.mark.parametrize("reason", ["TransactionConflict", "ThrottlingError", "InternalServerError"])
+def test_given_a_redemption_cancelled_by_a_race_a_few_times_then_it_is_retried_and_counted_once(
+    api: ApiClient, monkeypatch, reason
+):
+    promotion_id = limited_promotion(api)
+    injected = Injected(monkeypatch, "transact_write_items", cancelled_by("None", reason, "None"), times=2)
+    response = api.post("/redemptions", {"orderId": "race-1", "promotionId": promotion_id})
+    assert response.status == 201, response.body
+    assert injected.calls == 3
+    second = api.post("/redemptions", {"orderId": "race-2", "promotionId": promotion_id})
+    assert_fabric_error(second, 409)  # the limit of 1 holds: the retried write counted once
+
+
+def test_given_a_redemption_cancelled_by_races_every_time_then_503_retry_after_and_nothing_written(
+    api: ApiClient, monkeypatch
+):
+    promotion_id = limited_promotion(api)
+    injected = Injected(monkeypatch, "transact_write_items", cancelled_by("TransactionConflict"), times=100)
+    response = api.post("/redemptions", {"orderId": "race-1", "promotionId": promotion_id})
+    body = assert_fabric_error(response, 503)
+    assert body["type"] == "SERVICE_UNAVAILABLE"
+    assert int(response.headers["retry-after"]) >= 1
+    assert 1 < injected.calls <= 10
+    monkeypatch.undo()
+    assert api.get("/redemptions").json()["data"] == []
+    assert api.post("/redemptions", {"orderId": "race-1", "promotionId": promotion_id}).status == 201
+
+
+@pytest.mark.parametrize(
+    "code", ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"]
+)
+def test_given_throttled_writes_and_reads_when_they_persist_then_503_and_when_they_pass_then_served(
+    api: ApiClient, monkeypatch, code
+):
+    promotion_id = create_promotion(api)
+    Injected(monkeypatch, "get_item", throttled(code, "GetItem"), times=100)
+    response = api.get(f"/promotions/{promotion_id}")
+    assert_fabric_error(response, 503)
+    assert "retry-after" in response.headers
+    monkeypatch.undo()
+    Injected(monkeypatch, "update_item", throttled(code, "UpdateItem"), times=2)
+    response = api.post(f"/promotions/{promotion_id}/actions/toggle", {"isEnabled": False})
+    assert response.status == 200, response.body
+    assert api.get(f"/promotions/{promotion_id}").json()["isEnabled"] is False

@@ -1,7 +1,8 @@
 """A thin, typed layer over the low-level DynamoDB client for the service's single table.
 
 It speaks plain dicts (see ``codec``), turns ConditionalCheckFailed into ``ConditionFailed``
-for stores to rename into domain errors, and knows nothing about entities or keys.
+for stores to rename into domain errors, retries transient failures where that is safe
+(``retries``), and knows nothing about entities or keys.
 """
 
 from __future__ import annotations
@@ -12,11 +13,22 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from offers.errors import InvalidInput
+from offers.errors import InvalidInput, TemporarilyUnavailable
 from offers.settings import get_settings
 from offers.store.clients import dynamodb
 from offers.store.codec import from_item, to_item
 from offers.store.keys import PK, SK, Key
+from offers.store.retries import (
+    RETRY_AFTER_SECONDS,
+    backoff_delay,
+    cancellation_reasons,
+    error_code,
+    with_retries,
+)
+
+_SINGLE_WRITES = {"PutItem": "put_item", "UpdateItem": "update_item", "DeleteItem": "delete_item"}
+# Unprocessed items of a batch call are sent again up to this many times, then 503.
+BATCH_ATTEMPTS = 8
 
 
 class ConditionFailed(Exception):
@@ -91,7 +103,11 @@ class Table:
     # -- single items ---------------------------------------------------------------------
 
     def get(self, key: Key, *, consistent: bool = False) -> dict[str, Any] | None:
-        response = dynamodb().get_item(TableName=self.name, Key=to_item(key), ConsistentRead=consistent)
+        response = with_retries(
+            lambda: dynamodb().get_item(TableName=self.name, Key=to_item(key), ConsistentRead=consistent),
+            operation="GetItem",
+            repeatable=True,
+        )
         item = response.get("Item")
         return from_item(item) if item else None
 
@@ -104,7 +120,7 @@ class Table:
         values: dict[str, Any] | None = None,
     ) -> None:
         params = _expression_params(condition=condition, names=names, values=values)
-        self._conditional(dynamodb().put_item, TableName=self.name, Item=to_item(item), **params)
+        self._conditional("PutItem", TableName=self.name, Item=to_item(item), **params)
 
     def update(
         self,
@@ -118,7 +134,7 @@ class Table:
     ) -> dict[str, Any]:
         params = _expression_params(condition=condition, update=update, names=names, values=values)
         response = self._conditional(
-            dynamodb().update_item,
+            "UpdateItem",
             TableName=self.name,
             Key=to_item(key),
             ReturnValues=return_values,
@@ -136,7 +152,7 @@ class Table:
     ) -> dict[str, Any]:
         params = _expression_params(condition=condition, names=names, values=values)
         response = self._conditional(
-            dynamodb().delete_item, TableName=self.name, Key=to_item(key), ReturnValues="ALL_OLD", **params
+            "DeleteItem", TableName=self.name, Key=to_item(key), ReturnValues="ALL_OLD", **params
         )
         return from_item(response.get("Attributes", {}))
 
@@ -172,10 +188,18 @@ class Table:
         return self.update(key, expression, condition=condition, names=all_names, values=all_values)
 
     @staticmethod
-    def _conditional(operation: Any, **params: Any) -> dict[str, Any]:
+    def _conditional(operation: str, **params: Any) -> dict[str, Any]:
+        """PutItem, UpdateItem or DeleteItem; its condition's failure is ``ConditionFailed``."""
         client = dynamodb()
+        call = getattr(client, _SINGLE_WRITES[operation])
+        # Puts and deletes are idempotent; an update may be repeated only under a condition.
+        repeatable = operation != "UpdateItem" or "ConditionExpression" in params
         try:
-            return operation(ReturnValuesOnConditionCheckFailure="ALL_OLD", **params)
+            return with_retries(
+                lambda: call(ReturnValuesOnConditionCheckFailure="ALL_OLD", **params),
+                operation=operation,
+                repeatable=repeatable,
+            )
         except client.exceptions.ConditionalCheckFailedException as error:
             old = error.response.get("Item")
             raise ConditionFailed(from_item(old) if old else None) from error
@@ -219,8 +243,12 @@ class Table:
             params["Limit"] = limit
         if start_key:
             params["ExclusiveStartKey"] = to_item(start_key)
-        response = dynamodb().query(
-            TableName=self.name, ScanIndexForward=forward, ConsistentRead=consistent, **params
+        response = with_retries(
+            lambda: dynamodb().query(
+                TableName=self.name, ScanIndexForward=forward, ConsistentRead=consistent, **params
+            ),
+            operation="Query",
+            repeatable=True,
         )
         last = response.get("LastEvaluatedKey")
         return Page([from_item(item) for item in response["Items"]], from_item(last) if last else None)
@@ -264,10 +292,15 @@ class Table:
                     "ConsistentRead": consistent,
                 }
             }
-            while request:
-                response = dynamodb().batch_get_item(RequestItems=request)
+            for attempt in range(BATCH_ATTEMPTS):
+                response = self._batch_call("BatchGetItem", request)
                 found.extend(from_item(item) for item in response["Responses"].get(self.name, []))
                 request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                _pause(attempt)
+            else:
+                raise _unprocessed("BatchGetItem")
         return found
 
     def batch_write(self, *, puts: Sequence[dict[str, Any]] = (), deletes: Sequence[Key] = ()) -> None:
@@ -276,13 +309,20 @@ class Table:
         requests += [{"DeleteRequest": {"Key": to_item(key)}} for key in deletes]
         for start in range(0, len(requests), 25):
             pending: dict[str, Any] = {self.name: requests[start : start + 25]}
-            attempt = 0
-            while pending:
-                response = dynamodb().batch_write_item(RequestItems=pending)
+            for attempt in range(BATCH_ATTEMPTS):
+                response = self._batch_call("BatchWriteItem", pending)
                 pending = response.get("UnprocessedItems") or {}
-                if pending:
-                    attempt += 1
-                    time.sleep(min(0.05 * 2**attempt, 2.0))
+                if not pending:
+                    break
+                _pause(attempt)
+            else:
+                raise _unprocessed("BatchWriteItem")
+
+    @staticmethod
+    def _batch_call(operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        """Batches hold unconditional puts and deletes, and gets: all safe to repeat."""
+        call = dynamodb().batch_get_item if operation == "BatchGetItem" else dynamodb().batch_write_item
+        return with_retries(lambda: call(RequestItems=request), operation=operation, repeatable=True)
 
     def transact_write(self, operations: Sequence[dict[str, Any]], *, token: str | None = None) -> None:
         """Run operations built with ``put_op``/``update_op``/``delete_op``/``check_op`` atomically."""
@@ -291,11 +331,19 @@ class Table:
         if token:
             params["ClientRequestToken"] = token
         try:
-            client.transact_write_items(**params)
-        except client.exceptions.TransactionCanceledException as error:
+            # A cancelled transaction wrote nothing, so one cancelled only by conflicts or
+            # throttling is retried; one of unknown outcome only under its idempotency token.
+            with_retries(
+                lambda: client.transact_write_items(**params),
+                operation="TransactWriteItems",
+                repeatable=token is not None,
+            )
+        except client.exceptions.ClientError as error:
+            if error_code(error) != "TransactionCanceledException":
+                raise
             reasons = error.response.get("CancellationReasons", [])
             raise TransactionCancelled(
-                [reason.get("Code", "None") for reason in reasons],
+                cancellation_reasons(error),
                 [from_item(reason["Item"]) if reason.get("Item") else None for reason in reasons],
             ) from error
 
@@ -327,6 +375,16 @@ class Table:
         if "ConditionExpression" in params:
             params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return params
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(backoff_delay(attempt))
+
+
+def _unprocessed(operation: str) -> TemporarilyUnavailable:
+    return TemporarilyUnavailable(
+        f"the data store is busy ({operation}); retry shortly", retry_after=RETRY_AFTER_SECONDS
+    )
 
 
 __all__ = ["PK", "SK", "ConditionFailed", "Page", "Table", "TransactionCancelled"]
