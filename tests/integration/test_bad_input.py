@@ -314,3 +314,41 @@ def test_given_throttled_writes_and_reads_when_they_persist_then_503_and_when_th
     response = api.post(f"/promotions/{promotion_id}/actions/toggle", {"isEnabled": False})
     assert response.status == 200, response.body
     assert api.get(f"/promotions/{promotion_id}").json()["isEnabled"] is False
+
+
+# -- 6: bodies within the field limits whose record would pass DynamoDB's 400 KB item limit ------
+
+BIG_ATTRIBUTES = [{"name": f"attribute-{i}", "values": ["x" * 500] * 50} for i in range(50)]
+
+
+def test_given_a_redemption_whose_attributes_make_it_over_400_kb_when_redeemed_then_413_and_nothing_stored(
+    api: ApiClient,
+):
+    promotion_id = limited_promotion(api)
+    response = api.post(
+        "/redemptions",
+        {"orderId": "big-1", "promotionId": promotion_id, "additionalAttributes": BIG_ATTRIBUTES},
+    )
+    body = assert_fabric_error(response, 413, "additionalAttributes")
+    assert body["type"] == "PAYLOAD_TOO_LARGE"
+    assert api.get("/redemptions").json()["data"] == []
+    assert api.post("/redemptions", {"orderId": "big-1", "promotionId": promotion_id}).status == 201
+
+
+def test_given_a_promotion_with_20_targets_of_1000_values_when_created_or_replaced_then_413_naming_it(
+    api: ApiClient,
+):
+    targets = [{"type": "SKU", "operator": "IN", "values": [f"sku-{j:04d}-" + "y" * 30 for j in range(1000)]}]
+    big = promotion_body(targets=targets * 20)
+    assert_fabric_error(api.post("/promotions", big), 413, "targets")
+    assert_fabric_error(api.post("/coupons", coupon_body(targets=targets * 20)), 413, "targets")
+    promotion_id = create_promotion(api)
+    assert_fabric_error(api.put(f"/promotions/{promotion_id}", big), 413, "targets")
+    assert api.get(f"/promotions/{promotion_id}").json()["targets"] == []
+
+
+def test_given_a_large_promotion_within_the_budget_when_created_then_stored_whole(api: ApiClient):
+    targets = [{"type": "SKU", "operator": "IN", "values": [f"sku-{j:04d}-" + "y" * 30 for j in range(1000)]}]
+    response = api.post("/promotions", promotion_body(targets=targets * 6))
+    assert response.status == 201, response.body[:300]
+    assert len(api.get(f"/promotions/{response.json()['id']}").json()["targets"]) == 6

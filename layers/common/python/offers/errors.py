@@ -72,6 +72,12 @@ class LimitReached(OffersError):
     code = "LIMIT_REACHED"
 
 
+class PayloadTooLarge(InvalidInput):
+    """Valid field by field, but too large to store as one record."""
+
+    code = "PAYLOAD_TOO_LARGE"
+
+
 class UnsupportedMediaType(OffersError):
     """The request body is not JSON (by its Content-Type)."""
 

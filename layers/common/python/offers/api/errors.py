@@ -18,6 +18,7 @@ from offers.errors import (
     NotAuthenticated,
     NotFound,
     OffersError,
+    PayloadTooLarge,
     TemporarilyUnavailable,
     Unprocessable,
     UnsupportedMediaType,
@@ -32,6 +33,7 @@ _STATUS_BY_ERROR: dict[type[OffersError], int] = {
     Conflict: 409,
     Unprocessable: 422,
     LimitReached: 409,
+    PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
     TemporarilyUnavailable: 503,
 }

@@ -25,6 +25,7 @@ from offers.store.retries import (
     error_code,
     with_retries,
 )
+from offers.store.sizes import check_item_fits
 
 _SINGLE_WRITES = {"PutItem": "put_item", "UpdateItem": "update_item", "DeleteItem": "delete_item"}
 # Unprocessed items of a batch call are sent again up to this many times, then 503.
@@ -119,6 +120,7 @@ class Table:
         names: dict[str, str] | None = None,
         values: dict[str, Any] | None = None,
     ) -> None:
+        check_item_fits(item)
         params = _expression_params(condition=condition, names=names, values=values)
         self._conditional("PutItem", TableName=self.name, Item=to_item(item), **params)
 
@@ -171,6 +173,7 @@ class Table:
         A replace that must not clobber attributes other writers own (counters, sets) uses
         this instead of PutItem.
         """
+        check_item_fits(fields)  # what stays besides (counters, keys) is within the margin
         all_names = dict(names or {})
         all_values = dict(values or {})
         assignments = []
@@ -350,6 +353,7 @@ class Table:
     # -- transaction operations -----------------------------------------------------------
 
     def put_op(self, item: dict[str, Any], **expr: Any) -> dict[str, Any]:
+        check_item_fits(item)
         return {"Put": {"TableName": self.name, "Item": to_item(item), **self._op_params(**expr)}}
 
     def update_op(self, key: Key, update: str, **expr: Any) -> dict[str, Any]:
