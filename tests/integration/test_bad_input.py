@@ -352,3 +352,31 @@ def test_given_a_large_promotion_within_the_budget_when_created_then_stored_whol
     response = api.post("/promotions", promotion_body(targets=targets * 6))
     assert response.status == 201, response.body[:300]
     assert len(api.get(f"/promotions/{response.json()['id']}").json()["targets"]) == 6
+
+
+# -- Also: values that become key parts are length-checked before DynamoDB --------------------------
+
+LONG = "a" * 3000
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", f"/promotions/{LONG}", None),
+        ("PUT", f"/promotions/{LONG}", promotion_body()),
+        ("DELETE", f"/promotions/{LONG}", None),
+        ("POST", f"/promotions/{LONG}/actions/end", None),
+        ("GET", f"/coupons/{LONG}", None),
+        ("PUT", f"/coupons/000000000000000000000000/codes/{LONG}", {"status": "INACTIVE"}),
+        ("GET", f"/coupons/000000000000000000000000/code-generations/{LONG}", None),
+        ("GET", f"/redemptions/{LONG}", None),
+        ("DELETE", f"/redemptions/{LONG}", None),
+        ("GET", f"/offers-exports/{LONG}", None),
+    ],
+)
+def test_given_an_over_long_path_id_or_code_when_called_then_404_quoting_little(
+    api: ApiClient, method, path, body
+):
+    response = api.request(method, path, json_body=body)
+    body = assert_fabric_error(response, 404)
+    assert len(body["message"]) < 200

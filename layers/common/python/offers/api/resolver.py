@@ -41,6 +41,17 @@ class Dialect:
 
 
 _PASSED_HEADERS = ("Content-Type", "Retry-After")
+# Ids are 24 characters and codes at most 64: a longer path segment names nothing we store,
+# and is never sent on to become a key.
+MAX_PATH_PARAMETER_CHARS = 128
+
+
+def check_path_parameters(event: Mapping[str, Any]) -> None:
+    for name, value in (event.get("pathParameters") or {}).items():
+        if len(value) > MAX_PATH_PARAMETER_CHARS:
+            limit = MAX_PATH_PARAMETER_CHARS
+            raise NotFound(f"no {name} of {len(value)} characters exists (at most {limit})")
+
 
 FABRIC = Dialect("fabric", fabric_context, fabric_error_body)
 FABRIC_SITE_CONTEXT = Dialect("fabric-v2", site_context, fabric_error_body)
@@ -77,6 +88,7 @@ class OffersResolver(APIGatewayHttpResolver):
         logger.set_correlation_id(request_id)
         try:
             request_context = self.dialect.context(event, request_id)
+            check_path_parameters(event)
             event = json_body_event(event)
         except OffersError as error:
             response = self._build_response_dict(self._domain_error(error))

@@ -13,11 +13,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from offers.errors import InvalidInput, TemporarilyUnavailable
+from offers.errors import FieldProblem, InvalidInput, TemporarilyUnavailable
 from offers.settings import get_settings
 from offers.store.clients import dynamodb
 from offers.store.codec import from_item, to_item
-from offers.store.keys import PK, SK, Key
+from offers.store.keys import PK, SK, Key, oversize_key_attribute
 from offers.store.retries import (
     RETRY_AFTER_SECONDS,
     backoff_delay,
@@ -56,6 +56,18 @@ class TransactionCancelled(Exception):
 class Page:
     items: list[dict[str, Any]]
     last_key: Key | None
+
+
+def _checked(item: dict[str, Any]) -> dict[str, Any]:
+    """``to_item`` of a key or an item whose key attributes DynamoDB will accept (else 400)."""
+    too_long = oversize_key_attribute(item)
+    if too_long is not None:
+        raise InvalidInput(
+            "a value in this request is too long to be stored or looked up",
+            code="VALUE_TOO_LONG",
+            problems=[FieldProblem(too_long, "is too long for a DynamoDB key")],
+        )
+    return to_item(item)
 
 
 def _expression_params(
@@ -105,7 +117,7 @@ class Table:
 
     def get(self, key: Key, *, consistent: bool = False) -> dict[str, Any] | None:
         response = with_retries(
-            lambda: dynamodb().get_item(TableName=self.name, Key=to_item(key), ConsistentRead=consistent),
+            lambda: dynamodb().get_item(TableName=self.name, Key=_checked(key), ConsistentRead=consistent),
             operation="GetItem",
             repeatable=True,
         )
@@ -122,7 +134,7 @@ class Table:
     ) -> None:
         check_item_fits(item)
         params = _expression_params(condition=condition, names=names, values=values)
-        self._conditional("PutItem", TableName=self.name, Item=to_item(item), **params)
+        self._conditional("PutItem", TableName=self.name, Item=_checked(item), **params)
 
     def update(
         self,
@@ -138,7 +150,7 @@ class Table:
         response = self._conditional(
             "UpdateItem",
             TableName=self.name,
-            Key=to_item(key),
+            Key=_checked(key),
             ReturnValues=return_values,
             **params,
         )
@@ -154,7 +166,7 @@ class Table:
     ) -> dict[str, Any]:
         params = _expression_params(condition=condition, names=names, values=values)
         response = self._conditional(
-            "DeleteItem", TableName=self.name, Key=to_item(key), ReturnValues="ALL_OLD", **params
+            "DeleteItem", TableName=self.name, Key=_checked(key), ReturnValues="ALL_OLD", **params
         )
         return from_item(response.get("Attributes", {}))
 
@@ -174,6 +186,7 @@ class Table:
         this instead of PutItem.
         """
         check_item_fits(fields)  # what stays besides (counters, keys) is within the margin
+        _checked(fields)  # index keys among the fields
         all_names = dict(names or {})
         all_values = dict(values or {})
         assignments = []
@@ -229,6 +242,7 @@ class Table:
         if start_key is not None and start_key.get(partition_attribute) != partition:
             # A cursor is HMAC-bound to its tenant and query already; this is the second wall.
             raise InvalidInput.for_field("startCursor", "does not belong to this query")
+        _checked({partition_attribute: partition})
         key_condition = "#pk = :pk" + (f" AND {sort_condition}" if sort_condition else "")
         all_names = {"#pk": partition_attribute, **(names or {})}
         if sort_condition and "#sk" in sort_condition and "#sk" not in all_names:
@@ -291,7 +305,7 @@ class Table:
         for start in range(0, len(keys), 100):
             request: dict[str, Any] = {
                 self.name: {
-                    "Keys": [to_item(k) for k in keys[start : start + 100]],
+                    "Keys": [_checked(k) for k in keys[start : start + 100]],
                     "ConsistentRead": consistent,
                 }
             }
@@ -308,8 +322,8 @@ class Table:
 
     def batch_write(self, *, puts: Sequence[dict[str, Any]] = (), deletes: Sequence[Key] = ()) -> None:
         """Unconditional puts and deletes, 25 per call, retrying unprocessed ones with backoff."""
-        requests = [{"PutRequest": {"Item": to_item(item)}} for item in puts]
-        requests += [{"DeleteRequest": {"Key": to_item(key)}} for key in deletes]
+        requests = [{"PutRequest": {"Item": _checked(item)}} for item in puts]
+        requests += [{"DeleteRequest": {"Key": _checked(key)}} for key in deletes]
         for start in range(0, len(requests), 25):
             pending: dict[str, Any] = {self.name: requests[start : start + 25]}
             for attempt in range(BATCH_ATTEMPTS):
@@ -354,21 +368,21 @@ class Table:
 
     def put_op(self, item: dict[str, Any], **expr: Any) -> dict[str, Any]:
         check_item_fits(item)
-        return {"Put": {"TableName": self.name, "Item": to_item(item), **self._op_params(**expr)}}
+        return {"Put": {"TableName": self.name, "Item": _checked(item), **self._op_params(**expr)}}
 
     def update_op(self, key: Key, update: str, **expr: Any) -> dict[str, Any]:
         return {
-            "Update": {"TableName": self.name, "Key": to_item(key), **self._op_params(update=update, **expr)}
+            "Update": {"TableName": self.name, "Key": _checked(key), **self._op_params(update=update, **expr)}
         }
 
     def delete_op(self, key: Key, **expr: Any) -> dict[str, Any]:
-        return {"Delete": {"TableName": self.name, "Key": to_item(key), **self._op_params(**expr)}}
+        return {"Delete": {"TableName": self.name, "Key": _checked(key), **self._op_params(**expr)}}
 
     def check_op(self, key: Key, condition: str, **expr: Any) -> dict[str, Any]:
         return {
             "ConditionCheck": {
                 "TableName": self.name,
-                "Key": to_item(key),
+                "Key": _checked(key),
                 **self._op_params(condition=condition, **expr),
             }
         }
