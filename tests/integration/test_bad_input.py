@@ -380,3 +380,43 @@ def test_given_an_over_long_path_id_or_code_when_called_then_404_quoting_little(
     response = api.request(method, path, json_body=body)
     body = assert_fabric_error(response, 404)
     assert len(body["message"]) < 200
+
+
+# -- Also: error messages quote at most about 100 characters of caller input --------------------------
+
+JUNK = "Q" * 5000
+
+
+def quotes_little(response) -> bool:
+    return "Q" * 120 not in response.body.decode()
+
+
+def test_given_5000_character_inputs_when_refused_then_the_error_quotes_at_most_about_100(api: ApiClient):
+    search = "/promotions/search"
+    refused = [
+        api.post("/promotions", promotion_body(**{JUNK: 1})),
+        api.post("/promotions", {JUNK: {JUNK: 1}}),
+        api.post("/promotions", promotion_body(type=JUNK)),
+        api.post(search, {"filters": [{"field": JUNK, "operator": "EQUAL", "value": "x"}]}),
+        api.post(search, {"filters": [{"field": "id", "operator": "EQUAL", "value": JUNK}]}),
+        api.post(search, {"filters": [{"field": "status", "operator": "IN", "value": [JUNK]}]}),
+        api.post(search, {"filters": [{"field": "updatedAt", "operator": "LESS_THAN", "value": JUNK}]}),
+        api.post(
+            "/offers-exports",
+            {"type": "REDEMPTION", "filters": [{"field": "x" * 64, "operator": "EQUAL", "value": "v"}]},
+        ),
+        api.request("POST", "/promotions", raw_body=b"{}", headers={"content-type": JUNK}),
+        api.get(f"/promotions/{JUNK}"),
+    ]
+    for response in refused:
+        assert 400 <= response.status < 500, response.body[:200]
+        assert quotes_little(response), response.body[:300]
+
+
+def test_given_a_thousand_bad_codes_when_refused_then_the_message_sums_up_and_details_list_them(
+    api: ApiClient,
+):
+    response = api.post("/coupons", coupon_body(["!"] * 1000))
+    body = assert_fabric_error(response, 400)
+    assert len(body["message"]) < 1000
+    assert 5 < len(body["details"]) <= 100

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, NamedTuple
 from pydantic import Field
 
 from offers.clock import as_utc, ceil_to_millisecond
-from offers.errors import InvalidInput
+from offers.errors import InvalidInput, quoted
 from offers.ids import is_id
 from offers.models.base import ApiModel, RequestModel
 from offers.models.promotions import (
@@ -93,7 +93,7 @@ def _text(raw: Any) -> str:
 def _promotion_id(raw: Any) -> str:
     text = _text(raw)
     if not is_id(text):
-        raise ValueError(f"{text!r} is not a promotion id (24 lowercase hex characters)")
+        raise ValueError(f"{quoted(text)} is not a promotion id (24 lowercase hex characters)")
     return text
 
 
@@ -128,7 +128,7 @@ def _member(enum: type[Enum]) -> Callable[[Any], str]:
     def parse(raw: Any) -> str:
         text = _text(raw)
         if text not in allowed:
-            raise ValueError(f"{text!r} is not one of {', '.join(allowed)}")
+            raise ValueError(f"{quoted(text)} is not one of {', '.join(allowed)}")
         return text
 
     return parse
@@ -144,7 +144,7 @@ def _timestamp(raw: Any) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not an ISO 8601 date-time, e.g. 2026-11-27T00:00:00Z") from None
+        raise ValueError(f"{quoted(text)} is not an ISO 8601 date-time, e.g. 2026-11-27T00:00:00Z") from None
     moment = as_utc(moment)
     return ceil_to_millisecond(moment)
 
@@ -211,7 +211,7 @@ def _condition(position: int, raw: RawFilter, names: Mapping[str, SearchField]) 
         raise _filter_error(
             position,
             "field",
-            f"{raw.field!r} is not a searchable field; use one of {', '.join(names)}",
+            f"{quoted(raw.field)} is not a searchable field; use one of {', '.join(names)}",
             "INVALID_SEARCH_FILTER_FIELD",
         )
     rule = FIELD_RULES[field]
