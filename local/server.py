@@ -70,13 +70,24 @@ def _request_handler(holder: _Holder) -> type[BaseHTTPRequestHandler]:
 
 
 PARAMETER_PREFIX = "OFFERS_PARAMETER_"
+# Connections the kernel queues before the server accepts them. socketserver's default of 5
+# resets a burst of clients (14 of 40 simultaneous connects); API Gateway takes any burst.
+LISTEN_BACKLOG = 128
+
+
+class LocalHttpServer(ThreadingHTTPServer):
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
+
+
+def make_server(port: int, holder: _Holder) -> LocalHttpServer:
+    return LocalHttpServer((HOST, port), _request_handler(holder))
 
 
 def main() -> None:
     port = int(os.environ.get("OFFERS_PORT", DEFAULT_PORT))
     holder = _Holder()
-    server = ThreadingHTTPServer((HOST, port), _request_handler(holder))
-    server.daemon_threads = True
+    server = make_server(port, holder)
     url = f"http://{HOST}:{server.server_address[1]}"
     # OFFERS_PARAMETER_<Name>=value overrides a template parameter, like sam's --parameter-overrides.
     parameters = {
