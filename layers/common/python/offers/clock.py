@@ -15,6 +15,11 @@ OUT_OF_RANGE = "is out of range: in UTC it must fall within the years 0001 to 99
 _MILLISECOND_MICROS = 1000
 
 
+class TimestampOutOfRange(ValueError):
+    def __init__(self) -> None:
+        super().__init__(OUT_OF_RANGE)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -26,7 +31,7 @@ def as_utc(moment: datetime) -> datetime:
     try:
         return moment.astimezone(UTC)
     except OverflowError:
-        raise ValueError(OUT_OF_RANGE) from None
+        raise TimestampOutOfRange from None
 
 
 def ceil_to_millisecond(moment: datetime) -> datetime:
@@ -37,7 +42,7 @@ def ceil_to_millisecond(moment: datetime) -> datetime:
     try:
         return moment + timedelta(microseconds=_MILLISECOND_MICROS - micros)
     except OverflowError:
-        raise ValueError(OUT_OF_RANGE) from None
+        raise TimestampOutOfRange from None
 
 
 def format_timestamp(moment: datetime) -> str:

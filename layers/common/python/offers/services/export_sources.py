@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any, Protocol
 
-from offers.clock import format_timestamp, parse_timestamp
+from offers.clock import TimestampOutOfRange, format_timestamp, parse_timestamp
 from offers.errors import InvalidInput, ProblemList, quoted
 from offers.models.exports import ExportFilter, ExportType, FilterOperator
 from offers.settings import get_settings
@@ -136,6 +136,9 @@ class RedemptionSource:
                 continue
             try:
                 stamp = format_timestamp(parse_timestamp(item.value))
+            except TimestampOutOfRange as error:
+                problems.add(f"{where}.value", str(error))
+                continue
             except ValueError:
                 problems.add(f"{where}.value", "must be an ISO 8601 timestamp")
                 continue
