@@ -40,6 +40,7 @@ class Dialect:
     request_id_header: str = REQUEST_ID_HEADER
 
 
+# Headers an error answered before routing carries (a Response's own are richer).
 _PASSED_HEADERS = ("Content-Type", "Retry-After")
 # Ids are 24 characters and codes at most 64: a longer path segment names nothing we store,
 # and is never sent on to become a key.
@@ -138,11 +139,7 @@ class OffersResolver(APIGatewayHttpResolver):
     def _build_response_dict(self, response: Response) -> dict[str, Any]:
         return {
             "statusCode": response.status_code,
-            "headers": {
-                name: value
-                for name, value in response.headers.items()
-                if name in ("Content-Type", "Retry-After")
-            },
+            "headers": {name: value for name, value in response.headers.items() if name in _PASSED_HEADERS},
             "body": response.body,
             "isBase64Encoded": False,
         }
