@@ -132,15 +132,19 @@ JSON_BODY_ROUTES = [
     ("PUT", "/redemptions/batch"),
     ("POST", "/offers-exports"),
     ("POST", "/offers-exports/actions/download-export-file"),
+    ("POST", "/api-offers/promo/search"),
 ]
 
 
 def send_raw(
     api: ApiClient, method: str, path: str, body: bytes, content_type: str | None = "application/json"
 ):
-    return api.request(
-        method, path.replace("{id}", "0" * 24), raw_body=body, headers={"content-type": content_type}
-    )
+    headers = {"content-type": content_type}
+    v2 = path.startswith("/api-offers/")  # fabric v2 names the tenant in x-site-context
+    if v2:
+        headers["x-site-context"] = json.dumps({"account": api.tenant_id})
+    path = path.replace("{id}", "0" * 24)
+    return api.request(method, path, raw_body=body, headers=headers, tenant_header=not v2)
 
 
 @pytest.mark.parametrize(
