@@ -425,3 +425,15 @@ def test_given_a_thousand_bad_codes_when_refused_then_the_message_sums_up_and_de
     body = assert_fabric_error(response, 400)
     assert len(body["message"]) < 1000
     assert 5 < len(body["details"]) <= 100
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None],
+)
+def test_given_no_body_under_any_content_type_when_a_body_is_required_then_400_naming_the_body(
+    api: ApiClient, content_type
+):
+    body = assert_fabric_error(send_raw(api, "POST", "/promotions", b"", content_type), 400, "body")
+    assert "is required" in body["message"]
+    assert api.request("GET", "/promotions", headers={"content-type": content_type}).status == 200

@@ -40,7 +40,9 @@ def test_given_a_form_body_then_unsupported_media_type_and_a_bodiless_request_pa
     with pytest.raises(UnsupportedMediaType):
         json_body_event({"headers": {"content-type": "application/x-www-form-urlencoded"}, "body": "a=1"})
     bodiless = {"headers": {"content-type": "text/plain"}}
-    assert json_body_event(bodiless) is bodiless
+    assert json_body_event(bodiless)["headers"]["content-type"] == "application/json"
+    without_type = {"headers": {}}
+    assert json_body_event(without_type) is without_type
 
 
 def test_given_bytes_that_are_not_utf8_then_400_naming_the_body():

@@ -31,13 +31,16 @@ def media_type(content_type: str | None) -> str:
 def json_body_event(event: Mapping[str, Any]) -> Mapping[str, Any]:
     """The event with its body as JSON text and a canonical Content-Type, or a 4xx error.
 
-    A request without a body passes unchanged: whether a route needs one is the route's check.
+    Without a body, the Content-Type says nothing (clients send one on a GET too): it is set to
+    JSON, so a route that needs a body answers "body: is required" whatever the header said.
     """
-    body = event.get("body")
-    if not body:
-        return event
     headers = event.get("headers") or {}
     content_type = headers.get("content-type")
+    body = event.get("body")
+    if not body:
+        if content_type is None or media_type(content_type) == JSON_MEDIA_TYPE:
+            return event
+        return {**event, "headers": {**headers, "content-type": JSON_MEDIA_TYPE}}
     if media_type(content_type) not in ("", JSON_MEDIA_TYPE):
         raise UnsupportedMediaType(
             f"the request body must be {JSON_MEDIA_TYPE}, not Content-Type {quoted(content_type)}"
