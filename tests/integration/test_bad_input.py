@@ -429,7 +429,13 @@ def test_given_a_thousand_bad_codes_when_refused_then_the_message_sums_up_and_de
 
 @pytest.mark.parametrize(
     "content_type",
-    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None],
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "APPLICATION/JSON; x=y",
+        None,
+    ],
 )
 def test_given_no_body_under_any_content_type_when_a_body_is_required_then_400_naming_the_body(
     api: ApiClient, content_type

@@ -38,7 +38,7 @@ def json_body_event(event: Mapping[str, Any]) -> Mapping[str, Any]:
     content_type = headers.get("content-type")
     body = event.get("body")
     if not body:
-        if content_type is None or media_type(content_type) == JSON_MEDIA_TYPE:
+        if content_type is None or content_type == JSON_MEDIA_TYPE:
             return event
         return {**event, "headers": {**headers, "content-type": JSON_MEDIA_TYPE}}
     if media_type(content_type) not in ("", JSON_MEDIA_TYPE):
