@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import socket
+import threading
 from urllib.parse import urlencode
 
 import pytest
 
 from local import presigned
-from local.gateway import HttpRequest, LocalGateway, _compile
+from local.gateway import HttpRequest, HttpResponse, LocalGateway, _compile
 from local.server import _Holder, make_server
 from local.template import Route, Template
 
@@ -130,3 +132,32 @@ def presigned_query(**overrides: str) -> str:
 def test_given_a_presigned_url_with_malformed_parameters_then_refused_with_a_reason(overrides):
     reason = presigned.verify("GET", "/bucket/key.csv", presigned_query(**overrides), "127.0.0.1:3000")
     assert isinstance(reason, str) and reason
+
+
+class _EchoGateway:
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse(200, {"content-type": "text/plain"}, str(len(request.body)).encode())
+
+
+@pytest.mark.parametrize(
+    ("content_length", "status"),
+    [("abc", 400), ("-5", 400), ("1e3", 400), (str(11 * 1024 * 1024), 413), ("3", 200)],
+)
+def test_given_a_bad_content_length_when_served_then_a_gateway_error_not_a_dropped_connection(
+    content_length, status
+):
+    holder = _Holder()
+    holder.gateway = _EchoGateway()  # type: ignore[assignment]
+    server = make_server(0, holder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection(*server.server_address, timeout=5)
+        connection.putrequest("POST", "/x")
+        connection.putheader("Content-Length", content_length)
+        connection.endheaders(b"abc")
+        assert connection.getresponse().status == status
+        connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
