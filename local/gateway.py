@@ -66,6 +66,20 @@ def _json_response(status: int, message: str) -> HttpResponse:
     )
 
 
+def _is_text(body: bytes, content_type: str) -> bool:
+    """Sent as text when the media type is textual and the bytes are UTF-8; else base64, so the
+    function, not the gateway, answers a body that doesn't decode (as API Gateway leaves it)."""
+    if not body:
+        return True
+    if not any(content_type.lower().startswith(t) for t in _TEXT_TYPES):
+        return False
+    try:
+        body.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _report(error: Exception) -> None:
     trace = getattr(error, "trace", "") or "".join(traceback.format_exception(error))
     sys.stderr.write(f"[local] function error: {trace}\n")
@@ -218,8 +232,7 @@ class LocalGateway:
         query_params: dict[str, str] = {}
         for name, value in parse_qsl(request.query, keep_blank_values=True):
             query_params[name] = f"{query_params[name]},{value}" if name in query_params else value
-        content_type = headers.get("content-type", "")
-        is_text = not request.body or any(content_type.startswith(t) for t in _TEXT_TYPES)
+        is_text = _is_text(request.body, headers.get("content-type", ""))
         now = datetime.now(UTC)
         event: dict[str, Any] = {
             "version": "2.0",

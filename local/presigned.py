@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl, quote
 
 import boto3
 
+MAX_EXPIRES_SECONDS = 604800
+
 
 def is_presigned(query: str) -> bool:
     return "X-Amz-Signature=" in query
@@ -46,10 +48,20 @@ def verify(method: str, path: str, query: str, host: str, *, now: datetime | Non
     required = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Signature")
     if any(name not in values for name in required) or values["X-Amz-Algorithm"] != "AWS4-HMAC-SHA256":
         return "not a SigV4 presigned URL"
-    signed_at = datetime.strptime(values["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    if (now or datetime.now(UTC)) > signed_at + timedelta(seconds=int(values["X-Amz-Expires"])):
+    try:
+        signed_at = datetime.strptime(values["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return "X-Amz-Date must be in the format YYYYMMDD'T'HHMMSS'Z'"
+    expires = values["X-Amz-Expires"]
+    # S3 takes 1 to 604800 seconds (7 days), as digits only.
+    if not (expires.isascii() and expires.isdigit()) or not 1 <= int(expires) <= MAX_EXPIRES_SECONDS:
+        return f"X-Amz-Expires must be a number of seconds from 1 to {MAX_EXPIRES_SECONDS}"
+    if (now or datetime.now(UTC)) - signed_at > timedelta(seconds=int(expires)):  # no overflow near 9999
         return "Request has expired"
-    _, date, region, service, _ = values["X-Amz-Credential"].split("/")
+    credential = values["X-Amz-Credential"].split("/")
+    if len(credential) != 5:
+        return "X-Amz-Credential is malformed"
+    _, date, region, service, _ = credential
     signed_headers = values.get("X-Amz-SignedHeaders", "host")
     if signed_headers != "host":
         return "only host may be signed"
@@ -70,6 +82,6 @@ def verify(method: str, path: str, query: str, host: str, *, now: datetime | Non
     )
     key = _key(_secret_of(values["X-Amz-Credential"].split("/")[0]), date, region, service)
     expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, values["X-Amz-Signature"]):
+    if not hmac.compare_digest(expected.encode(), values["X-Amz-Signature"].encode()):
         return "The request signature we calculated does not match the signature you provided"
     return None

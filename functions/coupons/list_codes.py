@@ -1,6 +1,5 @@
 """GET /coupons/codes: all of the tenant's coupon codes, filtered, cursor-paged."""
 
-from datetime import datetime
 from functools import partial
 from typing import Annotated
 
@@ -9,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from offers.api.pagination import cursor_page
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
-from offers.models.base import ObjectId
+from offers.models.base import ObjectId, Timestamp
 from offers.models.coupons import CodeStatus
 from offers.services import coupons
 
@@ -23,8 +22,8 @@ def list_codes(
     status: Annotated[CodeStatus | None, Query()] = None,
     user_id: Annotated[str | None, Query(alias="userId", max_length=128)] = None,
     promotion_id: Annotated[ObjectId | None, Query(alias="promotionId")] = None,
-    start_date: Annotated[datetime | None, Query(alias="startDate")] = None,
-    end_date: Annotated[datetime | None, Query(alias="endDate")] = None,
+    start_date: Annotated[Timestamp | None, Query(alias="startDate")] = None,
+    end_date: Annotated[Timestamp | None, Query(alias="endDate")] = None,
 ):
     filters = coupons.CodeFilters(
         status=status, user_id=user_id, coupon_id=promotion_id, start_date=start_date, end_date=end_date

@@ -1,6 +1,5 @@
 """GET /coupons/{id}/codes: a coupon's codes, oldest first, filtered, cursor-paged."""
 
-from datetime import datetime
 from functools import partial
 from typing import Annotated
 
@@ -9,6 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from offers.api.pagination import cursor_page
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
+from offers.models.base import Timestamp
 from offers.models.coupons import CodeStatus
 from offers.services import coupons
 
@@ -22,8 +22,8 @@ def list_coupon_codes(
     start_cursor: Annotated[str | None, Query(alias="startCursor", max_length=2048)] = None,
     status: Annotated[CodeStatus | None, Query()] = None,
     user_id: Annotated[str | None, Query(alias="userId", max_length=128)] = None,
-    start_date: Annotated[datetime | None, Query(alias="startDate")] = None,
-    end_date: Annotated[datetime | None, Query(alias="endDate")] = None,
+    start_date: Annotated[Timestamp | None, Query(alias="startDate")] = None,
+    end_date: Annotated[Timestamp | None, Query(alias="endDate")] = None,
 ):
     filters = coupons.CodeFilters(status=status, user_id=user_id, start_date=start_date, end_date=end_date)
     fetch = partial(coupons.list_coupon_codes, coupon_id=coupon_id, filters=filters)

@@ -1,6 +1,5 @@
 """GET /redemptions: redemptions, newest first, filtered, cursor-paged."""
 
-from datetime import datetime
 from functools import partial
 from typing import Annotated
 
@@ -9,6 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from offers.api.pagination import cursor_page
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
+from offers.models.base import Timestamp
 from offers.models.redemptions import RedemptionFilters, RedemptionStatus
 from offers.services import redemptions
 
@@ -27,8 +27,8 @@ def list_redemptions(
     order_id: Annotated[str | None, Query(alias="orderId", max_length=128)] = None,
     store_id: Annotated[str | None, Query(alias="storeId", max_length=128)] = None,
     status: Annotated[RedemptionStatus | None, Query()] = None,
-    redeemed_from: Annotated[datetime | None, Query(alias="redeemedAtFrom")] = None,
-    redeemed_before: Annotated[datetime | None, Query(alias="redeemedAtTo")] = None,
+    redeemed_from: Annotated[Timestamp | None, Query(alias="redeemedAtFrom")] = None,
+    redeemed_before: Annotated[Timestamp | None, Query(alias="redeemedAtTo")] = None,
 ):
     filters = RedemptionFilters(
         promotion_id=promotion_id,

@@ -48,7 +48,9 @@ def test_given_a_cursor_whose_payload_was_edited_when_decoded_then_400():
         decode_cursor(f"{edited}.{signature}", tenant_id=B, query="q")
 
 
-@pytest.mark.parametrize("garbage", ["", ".", "abc", "abc.def", "ééé.x", "e30.", "a" * 3000])
+@pytest.mark.parametrize(
+    "garbage", ["", ".", "abc", "abc.def", "ééé.x", "abc.é", "e30.é", "abc.\x00", "e30.", "a" * 3000, "a.b.c"]
+)
 def test_given_garbage_when_decoded_then_400(garbage):
     with pytest.raises(InvalidInput):
         decode_cursor(garbage, tenant_id=A, query="q")

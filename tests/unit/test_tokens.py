@@ -95,7 +95,7 @@ def test_given_a_payload_edited_after_signing_when_verified_then_bad_signature(k
         verifier_for(key).verify(f"{header}.{b64(forged_claims)}.{signature}")
 
 
-@pytest.mark.parametrize("algorithm", ["none", "HS256", "ES256", None])
+@pytest.mark.parametrize("algorithm", ["none", "HS256", "ES256", None, ["RS256"], {"RS256": 1}, 256])
 def test_given_an_algorithm_we_do_not_accept_when_verified_then_refused(key, algorithm):
     _, claims, signature = devtokens.mint_token(key, tenant_id=TENANT).split(".")
     header = b64({"alg": algorithm, "kid": devtokens.KEY_ID})
@@ -103,7 +103,25 @@ def test_given_an_algorithm_we_do_not_accept_when_verified_then_refused(key, alg
         verifier_for(key).verify(f"{header}.{claims}.{signature}")
 
 
-@pytest.mark.parametrize("token", ["", "a.b", "a.b.c.d", "!!!.e30.e30", "e30.bm90IGpzb24.e30", "W10.e30.e30"])
+MALFORMED_TOKENS = [
+    "",
+    "a.b",
+    "a.b.c.d",
+    "!!!.e30.e30",
+    "e30.bm90IGpzb24.e30",
+    "W10.e30.e30",
+    "eyJhbGciOlsiUlMyNTYiXX0.e30.AAAA",  # header {"alg": ["RS256"]}
+    f"{b64({'alg': {'RS256': 1}})}.e30.AAAA",
+    f"{b64({'alg': 'RS256', 'kid': ['x']})}.e30.AAAA",
+    f"{b64({'alg': 'RS256', 'kid': {'x': 1}})}.{b64({'exp': [1]})}.AAAA",
+    "é.e30.e30",
+    "_w.e30.e30",  # not UTF-8 once decoded
+    f"{b64({'alg': 'RS256'})}.{'A' * 5000}.AAAA",
+    "..",
+]
+
+
+@pytest.mark.parametrize("token", MALFORMED_TOKENS)
 def test_given_a_malformed_token_when_verified_then_invalid(key, token):
     with pytest.raises(InvalidToken):
         verifier_for(key).verify(token)

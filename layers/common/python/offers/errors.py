@@ -72,6 +72,40 @@ class LimitReached(OffersError):
     code = "LIMIT_REACHED"
 
 
+class PayloadTooLarge(InvalidInput):
+    """Valid field by field, but too large to store as one record."""
+
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaType(OffersError):
+    """The request body is not JSON (by its Content-Type)."""
+
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class TemporarilyUnavailable(OffersError):
+    """A transient failure (throttling, a transaction conflict) outlived the retries within the
+    request; nothing was written, and the client may retry after ``retry_after`` seconds."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+    def __init__(self, message: str, *, retry_after: int = 1):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+QUOTE_LIMIT = 100
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """Caller input as an error message quotes it: repr-quoted, cut to ``limit`` characters."""
+    text = str(value)
+    if len(text) > limit:
+        return repr(text[:limit]) + f"... ({len(text)} characters)"
+    return repr(text)
+
+
 @dataclass
 class ProblemList:
     """Collects several field problems before raising one InvalidInput."""

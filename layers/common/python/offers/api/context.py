@@ -7,13 +7,13 @@ request is for. They must agree, or the request is refused before any handler ru
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from offers.api.body import parse_json_object
 from offers.errors import Forbidden, InvalidInput, MissingTenant, NotAuthenticated
 
 TENANT_ID_LENGTH = 24
@@ -100,12 +100,7 @@ def site_context(event: Mapping[str, Any], request_id: str) -> RequestContext:
     raw = headers.get(SITE_CONTEXT_HEADER)
     if not raw:
         raise MissingTenant(f"the {SITE_CONTEXT_HEADER} header is required")
-    try:
-        site = json.loads(raw)
-    except ValueError as error:
-        raise InvalidInput.for_field(SITE_CONTEXT_HEADER, "must be a JSON object") from error
-    if not isinstance(site, dict):
-        raise InvalidInput.for_field(SITE_CONTEXT_HEADER, "must be a JSON object")
+    site = parse_json_object(raw, SITE_CONTEXT_HEADER)
     account = site.get("account")
     if not isinstance(account, str) or not account:
         raise InvalidInput.for_field(f"{SITE_CONTEXT_HEADER}.account", "is required")

@@ -12,12 +12,16 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 from typing import Any
 
 from offers.errors import InvalidInput
 from offers.settings import get_settings
 
 _SIGNATURE_BYTES = 16
+# What encode_cursor makes: two base64url parts. Anything else (non-ASCII included, which
+# hmac.compare_digest can't even compare as text) is refused before any decoding.
+_CURSOR_RE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 
 
 def _b64encode(raw: bytes) -> str:
@@ -48,8 +52,10 @@ def encode_cursor(position: dict[str, Any], *, tenant_id: str, query: str) -> st
 
 def decode_cursor(cursor: str, *, tenant_id: str, query: str, field: str = "startCursor") -> dict[str, Any]:
     invalid = InvalidInput.for_field(field, "is not a valid cursor for this request")
+    if not _CURSOR_RE.match(cursor):
+        raise invalid
     payload, _, signature = cursor.partition(".")
-    if not payload or not hmac.compare_digest(signature, _signature(payload)):
+    if not hmac.compare_digest(signature.encode(), _signature(payload).encode()):
         raise invalid
     try:
         data = json.loads(_b64decode(payload))

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from offers.errors import (
+    QUOTE_LIMIT,
     Conflict,
     FieldProblem,
     Forbidden,
@@ -18,7 +19,10 @@ from offers.errors import (
     NotAuthenticated,
     NotFound,
     OffersError,
+    PayloadTooLarge,
+    TemporarilyUnavailable,
     Unprocessable,
+    UnsupportedMediaType,
 )
 
 _STATUS_BY_ERROR: dict[type[OffersError], int] = {
@@ -30,6 +34,9 @@ _STATUS_BY_ERROR: dict[type[OffersError], int] = {
     Conflict: 409,
     Unprocessable: 422,
     LimitReached: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
+    TemporarilyUnavailable: 503,
 }
 
 INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
@@ -75,13 +82,31 @@ def _problem_message(error: Mapping[str, Any]) -> str:
     return message
 
 
+# The message sums up the first few problems; ``details`` lists them all (at most MAX_DETAILS).
+SUMMARY_PROBLEMS = 5
+MAX_DETAILS = 100
+
+
 def validation_failure(errors: Iterable[Mapping[str, Any]]) -> InvalidInput:
-    """pydantic/Powertools validation errors -> one InvalidInput naming every field."""
+    """pydantic/Powertools validation errors -> one InvalidInput naming every field.
+
+    A field path may hold the caller's own keys (an unknown field's name): it is cut to
+    ``QUOTE_LIMIT`` characters, like every piece of caller input an error message repeats.
+    """
     problems = [
         FieldProblem(
-            "body" if e.get("type") == "json_invalid" else field_path(e.get("loc", ())), _problem_message(e)
+            "body" if e.get("type") == "json_invalid" else _cut(field_path(e.get("loc", ()))),
+            _problem_message(e),
         )
         for e in errors
-    ]
-    summary = "; ".join(f"{p.field}: {p.message}" for p in problems) or "the request is invalid"
-    return InvalidInput(f"Request validation failed: {summary}", problems=problems)
+    ][:MAX_DETAILS]
+    summary = "; ".join(f"{p.field}: {p.message}" for p in problems[:SUMMARY_PROBLEMS])
+    if len(problems) > SUMMARY_PROBLEMS:
+        summary += f"; and {len(problems) - SUMMARY_PROBLEMS} more (see details)"
+    return InvalidInput(
+        f"Request validation failed: {summary or 'the request is invalid'}", problems=problems
+    )
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= QUOTE_LIMIT else f"{text[:QUOTE_LIMIT]}..."

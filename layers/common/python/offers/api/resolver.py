@@ -16,6 +16,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
+from offers.api.body import json_body_event, parse_json_object
 from offers.api.context import (
     REQUEST_ID_HEADER,
     RequestContext,
@@ -25,7 +26,7 @@ from offers.api.context import (
 )
 from offers.api.errors import INTERNAL_ERROR, fabric_error_body, status_for, validation_failure
 from offers.api.responses import json_response
-from offers.errors import NotFound, OffersError
+from offers.errors import NotFound, OffersError, TemporarilyUnavailable
 from offers.observability import logger, metrics
 
 
@@ -39,13 +40,27 @@ class Dialect:
     request_id_header: str = REQUEST_ID_HEADER
 
 
+# Headers an error answered before routing carries (a Response's own are richer).
+_PASSED_HEADERS = ("Content-Type", "Retry-After")
+# Ids are 24 characters and codes at most 64: a longer path segment names nothing we store,
+# and is never sent on to become a key.
+MAX_PATH_PARAMETER_CHARS = 128
+
+
+def check_path_parameters(event: Mapping[str, Any]) -> None:
+    for name, value in (event.get("pathParameters") or {}).items():
+        if len(value) > MAX_PATH_PARAMETER_CHARS:
+            limit = MAX_PATH_PARAMETER_CHARS
+            raise NotFound(f"no {name} of {len(value)} characters exists (at most {limit})")
+
+
 FABRIC = Dialect("fabric", fabric_context, fabric_error_body)
 FABRIC_SITE_CONTEXT = Dialect("fabric-v2", site_context, fabric_error_body)
 
 
 class OffersResolver(APIGatewayHttpResolver):
     def __init__(self, dialect: Dialect = FABRIC):
-        super().__init__(enable_validation=True)
+        super().__init__(enable_validation=True, json_body_deserializer=parse_json_object)
         self.dialect = dialect
         self.exception_handler(OffersError)(self._domain_error)
         self.exception_handler(RequestValidationError)(self._validation_error)
@@ -74,6 +89,8 @@ class OffersResolver(APIGatewayHttpResolver):
         logger.set_correlation_id(request_id)
         try:
             request_context = self.dialect.context(event, request_id)
+            check_path_parameters(event)
+            event = json_body_event(event)
         except OffersError as error:
             response = self._build_response_dict(self._domain_error(error))
         else:
@@ -102,7 +119,10 @@ class OffersResolver(APIGatewayHttpResolver):
     def _domain_error(self, error: OffersError) -> Response:
         status = status_for(error)
         logger.info("request refused", status=status, error_type=error.code, error=error.message)
-        return self._error_response(status, self.dialect.error_body(error))
+        response = self._error_response(status, self.dialect.error_body(error))
+        if isinstance(error, TemporarilyUnavailable):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     def _validation_error(self, error: RequestValidationError) -> Response:
         return self._domain_error(validation_failure(error.errors()))
@@ -119,7 +139,7 @@ class OffersResolver(APIGatewayHttpResolver):
     def _build_response_dict(self, response: Response) -> dict[str, Any]:
         return {
             "statusCode": response.status_code,
-            "headers": {"Content-Type": response.headers.get("Content-Type", "application/json")},
+            "headers": {name: value for name, value in response.headers.items() if name in _PASSED_HEADERS},
             "body": response.body,
             "isBase64Encoded": False,
         }

@@ -193,7 +193,7 @@ class TokenVerifier:
 
     def _check_signature(self, header: Mapping[str, Any], signed: bytes, signature: bytes) -> None:
         algorithm = header.get("alg")
-        if algorithm not in _DIGEST_INFO:
+        if not isinstance(algorithm, str) or algorithm not in _DIGEST_INFO:  # a list isn't even hashable
             raise InvalidToken(f"algorithm {algorithm!r} is not accepted")
         key = self.keys.key_for(str(header.get("kid", "")))
         if key is None:

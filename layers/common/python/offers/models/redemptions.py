@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -139,5 +138,5 @@ class RedemptionFilters(ApiModel):
     order_id: str | None = None
     store_id: str | None = None
     status: RedemptionStatus | None = None
-    redeemed_from: datetime | None = None
-    redeemed_before: datetime | None = None
+    redeemed_from: Timestamp | None = None
+    redeemed_before: Timestamp | None = None

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any, ClassVar, NamedTuple
 
 from pydantic import Field
 
-from offers.clock import as_utc
-from offers.errors import InvalidInput
+from offers.clock import as_utc, ceil_to_millisecond
+from offers.errors import InvalidInput, quoted
 from offers.ids import is_id
 from offers.models.base import ApiModel, RequestModel
 from offers.models.promotions import (
@@ -93,7 +93,7 @@ def _text(raw: Any) -> str:
 def _promotion_id(raw: Any) -> str:
     text = _text(raw)
     if not is_id(text):
-        raise ValueError(f"{text!r} is not a promotion id (24 lowercase hex characters)")
+        raise ValueError(f"{quoted(text)} is not a promotion id (24 lowercase hex characters)")
     return text
 
 
@@ -128,7 +128,7 @@ def _member(enum: type[Enum]) -> Callable[[Any], str]:
     def parse(raw: Any) -> str:
         text = _text(raw)
         if text not in allowed:
-            raise ValueError(f"{text!r} is not one of {', '.join(allowed)}")
+            raise ValueError(f"{quoted(text)} is not one of {', '.join(allowed)}")
         return text
 
     return parse
@@ -142,11 +142,11 @@ def _timestamp(raw: Any) -> datetime:
     """
     text = _text(raw)
     try:
-        moment = as_utc(datetime.fromisoformat(text))
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not an ISO 8601 date-time, e.g. 2026-11-27T00:00:00Z") from None
-    micros = moment.microsecond % 1000
-    return moment + timedelta(microseconds=1000 - micros) if micros else moment
+        raise ValueError(f"{quoted(text)} is not an ISO 8601 date-time, e.g. 2026-11-27T00:00:00Z") from None
+    moment = as_utc(moment)
+    return ceil_to_millisecond(moment)
 
 
 # -- the fields ------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def _condition(position: int, raw: RawFilter, names: Mapping[str, SearchField]) 
         raise _filter_error(
             position,
             "field",
-            f"{raw.field!r} is not a searchable field; use one of {', '.join(names)}",
+            f"{quoted(raw.field)} is not a searchable field; use one of {', '.join(names)}",
             "INVALID_SEARCH_FILTER_FIELD",
         )
     rule = FIELD_RULES[field]

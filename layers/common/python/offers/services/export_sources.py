@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any, Protocol
 
-from offers.clock import format_timestamp, parse_timestamp
-from offers.errors import InvalidInput, ProblemList
+from offers.clock import TimestampOutOfRange, format_timestamp, parse_timestamp
+from offers.errors import InvalidInput, ProblemList, quoted
 from offers.models.exports import ExportFilter, ExportType, FilterOperator
 from offers.settings import get_settings
 from offers.store import keys
@@ -115,7 +115,7 @@ class RedemptionSource:
             if item.field not in _EQUAL_FILTERS and item.field not in _RANGE_FILTERS:
                 raise InvalidInput.for_field(
                     f"{where}.field",
-                    f"unknown field {item.field!r}; allowed: {allowed}",
+                    f"unknown field {quoted(item.field)}; allowed: {allowed}",
                     code="INVALID_FILTER_FIELD",
                 )
             wanted = (FilterOperator.EQUAL,) if item.field in _EQUAL_FILTERS else _RANGE_OPERATORS
@@ -136,6 +136,9 @@ class RedemptionSource:
                 continue
             try:
                 stamp = format_timestamp(parse_timestamp(item.value))
+            except TimestampOutOfRange as error:
+                problems.add(f"{where}.value", str(error))
+                continue
             except ValueError:
                 problems.add(f"{where}.value", "must be an ISO 8601 timestamp")
                 continue

@@ -22,7 +22,8 @@ def client(service: str) -> Any:
     config = Config(
         connect_timeout=2,
         read_timeout=settings.aws_read_timeout_seconds,
-        retries={"mode": "standard", "max_attempts": 3},
+        # DynamoDB's retries are the store's (offers.store.retries): safe ones only, then 503.
+        retries={"mode": "standard", "max_attempts": 1 if service == "dynamodb" else 3},
         tcp_keepalive=True,
     )
     return boto3.client(service, config=config)

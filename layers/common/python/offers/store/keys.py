@@ -378,3 +378,36 @@ def export_chunk_object(tenant_id: str, export_id: str, segment_id: str, chunk: 
 def export_file_object(tenant_id: str, export_id: str) -> str:
     """The whole export as one file."""
     return f"{export_prefix(tenant_id, export_id)}{export_id}.csv"
+
+
+# -- key sizes ---------------------------------------------------------------------------------
+# DynamoDB refuses a partition key over 2,048 bytes and a sort key over 1,024 (table and index
+# keys alike) with a ValidationException. Request models bound every value that becomes a key
+# part well below that; this is the check the store makes before any call, so a value that
+# slips through is a 400, never a 500.
+
+MAX_PARTITION_KEY_BYTES = 2048
+MAX_SORT_KEY_BYTES = 1024
+_GSIS = (GSI1, GSI2, GSI3, GSI4, GSI5, GSI6)
+_PARTITION_KEY_ATTRIBUTES = frozenset({PK, SEARCH_PARTITION, *(gsi[1] for gsi in _GSIS)})
+_SORT_KEY_ATTRIBUTES = frozenset(
+    {SK, *(index.sort_attribute for index in SEARCH_INDEXES), *(gsi[2] for gsi in _GSIS)}
+)
+
+
+def key_size_limit(attribute: str) -> int | None:
+    """The byte limit of a table or index key attribute; None for other attributes."""
+    if attribute in _PARTITION_KEY_ATTRIBUTES:
+        return MAX_PARTITION_KEY_BYTES
+    if attribute in _SORT_KEY_ATTRIBUTES:
+        return MAX_SORT_KEY_BYTES
+    return None
+
+
+def oversize_key_attribute(item: Mapping[str, Any]) -> str | None:
+    """The first key attribute of ``item`` (a key or a whole item) too long for DynamoDB."""
+    for attribute, value in item.items():
+        limit = key_size_limit(attribute)
+        if limit is not None and isinstance(value, str) and len(value.encode()) > limit:
+            return attribute
+    return None

@@ -1,7 +1,8 @@
 """A thin, typed layer over the low-level DynamoDB client for the service's single table.
 
 It speaks plain dicts (see ``codec``), turns ConditionalCheckFailed into ``ConditionFailed``
-for stores to rename into domain errors, and knows nothing about entities or keys.
+for stores to rename into domain errors, retries transient failures where that is safe
+(``retries``), and knows nothing about entities or keys.
 """
 
 from __future__ import annotations
@@ -12,11 +13,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from offers.errors import InvalidInput
+from offers.errors import FieldProblem, InvalidInput, TemporarilyUnavailable
 from offers.settings import get_settings
 from offers.store.clients import dynamodb
 from offers.store.codec import from_item, to_item
-from offers.store.keys import PK, SK, Key
+from offers.store.keys import PK, SK, Key, oversize_key_attribute
+from offers.store.retries import (
+    RETRY_AFTER_SECONDS,
+    backoff_delay,
+    cancellation_reasons,
+    error_code,
+    with_retries,
+)
+from offers.store.sizes import check_item_fits
+
+_SINGLE_WRITES = {"PutItem": "put_item", "UpdateItem": "update_item", "DeleteItem": "delete_item"}
+# Unprocessed items of a batch call are sent again up to this many times, then 503.
+BATCH_ATTEMPTS = 8
 
 
 class ConditionFailed(Exception):
@@ -43,6 +56,18 @@ class TransactionCancelled(Exception):
 class Page:
     items: list[dict[str, Any]]
     last_key: Key | None
+
+
+def _checked(item: dict[str, Any]) -> dict[str, Any]:
+    """``to_item`` of a key or an item whose key attributes DynamoDB will accept (else 400)."""
+    too_long = oversize_key_attribute(item)
+    if too_long is not None:
+        raise InvalidInput(
+            "a value in this request is too long to be stored or looked up",
+            code="VALUE_TOO_LONG",
+            problems=[FieldProblem(too_long, "is too long for a DynamoDB key")],
+        )
+    return to_item(item)
 
 
 def _expression_params(
@@ -91,7 +116,11 @@ class Table:
     # -- single items ---------------------------------------------------------------------
 
     def get(self, key: Key, *, consistent: bool = False) -> dict[str, Any] | None:
-        response = dynamodb().get_item(TableName=self.name, Key=to_item(key), ConsistentRead=consistent)
+        response = with_retries(
+            lambda: dynamodb().get_item(TableName=self.name, Key=_checked(key), ConsistentRead=consistent),
+            operation="GetItem",
+            repeatable=True,
+        )
         item = response.get("Item")
         return from_item(item) if item else None
 
@@ -103,8 +132,9 @@ class Table:
         names: dict[str, str] | None = None,
         values: dict[str, Any] | None = None,
     ) -> None:
+        check_item_fits(item)
         params = _expression_params(condition=condition, names=names, values=values)
-        self._conditional(dynamodb().put_item, TableName=self.name, Item=to_item(item), **params)
+        self._conditional("PutItem", TableName=self.name, Item=_checked(item), **params)
 
     def update(
         self,
@@ -118,9 +148,9 @@ class Table:
     ) -> dict[str, Any]:
         params = _expression_params(condition=condition, update=update, names=names, values=values)
         response = self._conditional(
-            dynamodb().update_item,
+            "UpdateItem",
             TableName=self.name,
-            Key=to_item(key),
+            Key=_checked(key),
             ReturnValues=return_values,
             **params,
         )
@@ -136,7 +166,7 @@ class Table:
     ) -> dict[str, Any]:
         params = _expression_params(condition=condition, names=names, values=values)
         response = self._conditional(
-            dynamodb().delete_item, TableName=self.name, Key=to_item(key), ReturnValues="ALL_OLD", **params
+            "DeleteItem", TableName=self.name, Key=_checked(key), ReturnValues="ALL_OLD", **params
         )
         return from_item(response.get("Attributes", {}))
 
@@ -155,6 +185,8 @@ class Table:
         A replace that must not clobber attributes other writers own (counters, sets) uses
         this instead of PutItem.
         """
+        check_item_fits(fields)  # what stays besides (counters, keys) is within the margin
+        _checked(fields)  # index keys among the fields
         all_names = dict(names or {})
         all_values = dict(values or {})
         assignments = []
@@ -172,10 +204,18 @@ class Table:
         return self.update(key, expression, condition=condition, names=all_names, values=all_values)
 
     @staticmethod
-    def _conditional(operation: Any, **params: Any) -> dict[str, Any]:
+    def _conditional(operation: str, **params: Any) -> dict[str, Any]:
+        """PutItem, UpdateItem or DeleteItem; its condition's failure is ``ConditionFailed``."""
         client = dynamodb()
+        call = getattr(client, _SINGLE_WRITES[operation])
+        # Puts and deletes are idempotent; an update may be repeated only under a condition.
+        repeatable = operation != "UpdateItem" or "ConditionExpression" in params
         try:
-            return operation(ReturnValuesOnConditionCheckFailure="ALL_OLD", **params)
+            return with_retries(
+                lambda: call(ReturnValuesOnConditionCheckFailure="ALL_OLD", **params),
+                operation=operation,
+                repeatable=repeatable,
+            )
         except client.exceptions.ConditionalCheckFailedException as error:
             old = error.response.get("Item")
             raise ConditionFailed(from_item(old) if old else None) from error
@@ -202,6 +242,7 @@ class Table:
         if start_key is not None and start_key.get(partition_attribute) != partition:
             # A cursor is HMAC-bound to its tenant and query already; this is the second wall.
             raise InvalidInput.for_field("startCursor", "does not belong to this query")
+        _checked({partition_attribute: partition})
         key_condition = "#pk = :pk" + (f" AND {sort_condition}" if sort_condition else "")
         all_names = {"#pk": partition_attribute, **(names or {})}
         if sort_condition and "#sk" in sort_condition and "#sk" not in all_names:
@@ -219,8 +260,12 @@ class Table:
             params["Limit"] = limit
         if start_key:
             params["ExclusiveStartKey"] = to_item(start_key)
-        response = dynamodb().query(
-            TableName=self.name, ScanIndexForward=forward, ConsistentRead=consistent, **params
+        response = with_retries(
+            lambda: dynamodb().query(
+                TableName=self.name, ScanIndexForward=forward, ConsistentRead=consistent, **params
+            ),
+            operation="Query",
+            repeatable=True,
         )
         last = response.get("LastEvaluatedKey")
         return Page([from_item(item) for item in response["Items"]], from_item(last) if last else None)
@@ -260,29 +305,41 @@ class Table:
         for start in range(0, len(keys), 100):
             request: dict[str, Any] = {
                 self.name: {
-                    "Keys": [to_item(k) for k in keys[start : start + 100]],
+                    "Keys": [_checked(k) for k in keys[start : start + 100]],
                     "ConsistentRead": consistent,
                 }
             }
-            while request:
-                response = dynamodb().batch_get_item(RequestItems=request)
+            for attempt in range(BATCH_ATTEMPTS):
+                response = self._batch_call("BatchGetItem", request)
                 found.extend(from_item(item) for item in response["Responses"].get(self.name, []))
                 request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                _pause(attempt)
+            else:
+                raise _unprocessed("BatchGetItem")
         return found
 
     def batch_write(self, *, puts: Sequence[dict[str, Any]] = (), deletes: Sequence[Key] = ()) -> None:
         """Unconditional puts and deletes, 25 per call, retrying unprocessed ones with backoff."""
-        requests = [{"PutRequest": {"Item": to_item(item)}} for item in puts]
-        requests += [{"DeleteRequest": {"Key": to_item(key)}} for key in deletes]
+        requests = [{"PutRequest": {"Item": _checked(item)}} for item in puts]
+        requests += [{"DeleteRequest": {"Key": _checked(key)}} for key in deletes]
         for start in range(0, len(requests), 25):
             pending: dict[str, Any] = {self.name: requests[start : start + 25]}
-            attempt = 0
-            while pending:
-                response = dynamodb().batch_write_item(RequestItems=pending)
+            for attempt in range(BATCH_ATTEMPTS):
+                response = self._batch_call("BatchWriteItem", pending)
                 pending = response.get("UnprocessedItems") or {}
-                if pending:
-                    attempt += 1
-                    time.sleep(min(0.05 * 2**attempt, 2.0))
+                if not pending:
+                    break
+                _pause(attempt)
+            else:
+                raise _unprocessed("BatchWriteItem")
+
+    @staticmethod
+    def _batch_call(operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        """Batches hold unconditional puts and deletes, and gets: all safe to repeat."""
+        call = dynamodb().batch_get_item if operation == "BatchGetItem" else dynamodb().batch_write_item
+        return with_retries(lambda: call(RequestItems=request), operation=operation, repeatable=True)
 
     def transact_write(self, operations: Sequence[dict[str, Any]], *, token: str | None = None) -> None:
         """Run operations built with ``put_op``/``update_op``/``delete_op``/``check_op`` atomically."""
@@ -291,32 +348,41 @@ class Table:
         if token:
             params["ClientRequestToken"] = token
         try:
-            client.transact_write_items(**params)
-        except client.exceptions.TransactionCanceledException as error:
+            # A cancelled transaction wrote nothing, so one cancelled only by conflicts or
+            # throttling is retried; one of unknown outcome only under its idempotency token.
+            with_retries(
+                lambda: client.transact_write_items(**params),
+                operation="TransactWriteItems",
+                repeatable=token is not None,
+            )
+        except client.exceptions.ClientError as error:
+            if error_code(error) != "TransactionCanceledException":
+                raise
             reasons = error.response.get("CancellationReasons", [])
             raise TransactionCancelled(
-                [reason.get("Code", "None") for reason in reasons],
+                cancellation_reasons(error),
                 [from_item(reason["Item"]) if reason.get("Item") else None for reason in reasons],
             ) from error
 
     # -- transaction operations -----------------------------------------------------------
 
     def put_op(self, item: dict[str, Any], **expr: Any) -> dict[str, Any]:
-        return {"Put": {"TableName": self.name, "Item": to_item(item), **self._op_params(**expr)}}
+        check_item_fits(item)
+        return {"Put": {"TableName": self.name, "Item": _checked(item), **self._op_params(**expr)}}
 
     def update_op(self, key: Key, update: str, **expr: Any) -> dict[str, Any]:
         return {
-            "Update": {"TableName": self.name, "Key": to_item(key), **self._op_params(update=update, **expr)}
+            "Update": {"TableName": self.name, "Key": _checked(key), **self._op_params(update=update, **expr)}
         }
 
     def delete_op(self, key: Key, **expr: Any) -> dict[str, Any]:
-        return {"Delete": {"TableName": self.name, "Key": to_item(key), **self._op_params(**expr)}}
+        return {"Delete": {"TableName": self.name, "Key": _checked(key), **self._op_params(**expr)}}
 
     def check_op(self, key: Key, condition: str, **expr: Any) -> dict[str, Any]:
         return {
             "ConditionCheck": {
                 "TableName": self.name,
-                "Key": to_item(key),
+                "Key": _checked(key),
                 **self._op_params(condition=condition, **expr),
             }
         }
@@ -327,6 +393,16 @@ class Table:
         if "ConditionExpression" in params:
             params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return params
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(backoff_delay(attempt))
+
+
+def _unprocessed(operation: str) -> TemporarilyUnavailable:
+    return TemporarilyUnavailable(
+        f"the data store is busy ({operation}); retry shortly", retry_after=RETRY_AFTER_SECONDS
+    )
 
 
 __all__ = ["PK", "SK", "ConditionFailed", "Page", "Table", "TransactionCancelled"]
