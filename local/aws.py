@@ -461,6 +461,12 @@ def create_resources(template: Template, client: Callable[[str], Any]) -> dict[s
     for logical_id in template.resources_of_type("AWS::S3::Bucket"):
         created[logical_id] = template.physical_id(logical_id)
         client("s3").create_bucket(Bucket=created[logical_id])
+    for logical_id in template.resources_of_type("AWS::SQS::Queue"):
+        created[logical_id] = template.physical_id(logical_id)
+        client("sqs").create_queue(QueueName=created[logical_id])
+    for logical_id in template.resources_of_type("AWS::Scheduler::ScheduleGroup"):
+        created[logical_id] = template.physical_id(logical_id)
+        client("scheduler").create_schedule_group(Name=created[logical_id])
     for logical_id in template.resources_of_type("AWS::Serverless::StateMachine"):
         role = client("iam").create_role(
             RoleName=f"{logical_id}Role",

@@ -21,6 +21,7 @@ SAMPLE_REDEMPTION_ID = "6740e1f2a1b2c3d4e5f6071c"
 SAMPLE_EXPORT_ID = "6740e1f2a1b2c3d4e5f6071d"  # COMPLETED, with its files
 SAMPLE_RUNNING_EXPORT_ID = "6740e1f2a1b2c3d4e5f6071e"  # IN_PROGRESS, for the plan/segment/fail tasks
 SAMPLE_READY_EXPORT_ID = "6740e1f2a1b2c3d4e5f6071f"  # IN_PROGRESS, its one segment done: to finalize
+SAMPLE_SCHEDULE_ID = "6740e1f2a1b2c3d4e5f60720"  # yesterday's redemptions, daily at 06:00 Berlin
 
 
 def load_event(function_id: str) -> dict[str, Any]:
@@ -130,6 +131,33 @@ def seed_sample_data() -> None:
         ]
     )
     _seed_exports(now)
+    _seed_schedule(now)
+
+
+def _seed_schedule(now: datetime) -> None:
+    """The sample export schedule, in DynamoDB and in EventBridge Scheduler (as its create made it)."""
+    from offers.models.schedules import ScheduleRecord  # noqa: PLC0415 - after the env is set
+    from offers.store import scheduler  # noqa: PLC0415
+    from offers.store.clients import client  # noqa: PLC0415
+    from offers.store.schedules import schedule_item  # noqa: PLC0415
+    from offers.store.table import Table  # noqa: PLC0415
+
+    body = json.loads(load_event("CreateScheduleFunction")["body"])
+    record = ScheduleRecord.model_validate(
+        {
+            **body,
+            "id": SAMPLE_SCHEDULE_ID,
+            "createdAt": now,
+            "updatedAt": now,
+            "anchorAt": now,
+            "state": "ENABLED",
+        }
+    )
+    Table().put(schedule_item(SAMPLE_TENANT_ID, record))
+    try:
+        scheduler.create_schedule(SAMPLE_TENANT_ID, record)
+    except client("scheduler").exceptions.ConflictException:
+        scheduler.update_schedule(SAMPLE_TENANT_ID, record)
 
 
 def _seed_exports(now: datetime) -> None:

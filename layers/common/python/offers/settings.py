@@ -45,6 +45,13 @@ class Settings(BaseModel):
     export_segment_concurrency: int = Field(16, alias="EXPORT_SEGMENT_CONCURRENCY", ge=1, le=1000)
     export_sample_size: int = Field(250, alias="EXPORT_SAMPLE_SIZE", ge=10, le=10_000)
 
+    # Export schedules: EventBridge Scheduler schedules in one group per stage, each invoking
+    # the run-schedule function with the role Scheduler assumes; failed firings go to the DLQ.
+    schedule_group: str = Field("default", alias="SCHEDULE_GROUP")
+    schedule_target_arn: str = Field("", alias="SCHEDULE_TARGET_ARN")
+    schedule_role_arn: str = Field("", alias="SCHEDULE_ROLE_ARN")
+    schedule_dead_letter_arn: str = Field("", alias="SCHEDULE_DEAD_LETTER_ARN")
+
     # Token verification (the Lambda authorizer).
     jwt_issuer: str = Field("", alias="JWT_ISSUER")
     jwt_audience: str = Field("", alias="JWT_AUDIENCE")
