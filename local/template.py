@@ -336,6 +336,15 @@ class Template:
             )
         return routes
 
+    def queue_consumers(self) -> dict[str, str]:
+        """Function logical id -> the logical id of the queue its SQS event source reads."""
+        consumers = {}
+        for function_id in self.resources_of_type("AWS::Serverless::Function"):
+            for event in self.resources[function_id].get("Properties", {}).get("Events", {}).values():
+                if event["Type"] == "SQS":
+                    consumers[function_id] = event["Properties"]["Queue"]["Fn::GetAtt"][0]
+        return consumers
+
     def routes(self) -> list[Route]:
         return [route for spec in self.functions().values() for route in spec.routes]
 

@@ -77,6 +77,8 @@ class ExportRecord(ApiModel):
     file_id: str | None = None
     chunk_count: int = 0
     execution_arn: str | None = None
+    # The API dialect the export was asked in (its end event says so).
+    dialect: str = "fabric"
     # Set when an export schedule made it: which one, for which scheduled time.
     schedule_id: str | None = None
     scheduled_time: Timestamp | None = None

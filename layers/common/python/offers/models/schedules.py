@@ -79,7 +79,7 @@ class ScheduleRecord(ApiModel):
     export: ScheduledExport
     created_at: Timestamp
     updated_at: Timestamp
-    # Where a rate() without startAt counts from: the minute it was (re)defined, as Scheduler does.
+    # Where a rate() without startAt counts from: the minute after it was (re)defined.
     anchor_at: Timestamp
     last_run: ScheduleRun | None = None
 

@@ -20,6 +20,7 @@ from offers.models.exports import (
     OffsetQuery,
 )
 from offers.models.schedules import RunTrigger, ScheduleRun
+from offers.services import export_events
 from offers.services.export_engine import readable_errors
 from offers.services.export_sources import source_for
 from offers.settings import get_settings
@@ -87,6 +88,7 @@ def start_export(tenant_id: str, record: ExportRecord, origin: ScheduledOrigin |
                 "Cause": "the export job could not be started; create it again",
             }
             _store.fail(tenant_id, record.export_id, readable_errors(cause), format_timestamp(utc_now()))
+            export_events.announce_end(tenant_id, _store.get(tenant_id, record.export_id))
 
 
 def _record(tenant_id: str, record: ExportRecord, origin: ScheduledOrigin | None) -> None:

@@ -8,9 +8,10 @@ there is never a firing without a schedule; a firing whose schedule is gone make
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from offers.clock import format_timestamp, parse_timestamp, utc_now
+from offers.errors import InvalidInput
 from offers.ids import new_id
 from offers.models.exports import Export
 from offers.models.schedules import (
@@ -34,14 +35,33 @@ _store = ScheduleStore()
 
 
 def _validated(data: ScheduleInput) -> None:
-    """Expression, zone and export body, each a 400 naming its field."""
+    """Expression, zone, window and export body, each a 400 naming its field."""
     tz = zone(data.timezone)
     parse_expression(data.expression, tz)
+    if data.end_at and data.end_at <= utc_now():
+        raise InvalidInput.for_field("endAt", "must be in the future")
     scheduled_exports.validate_export(data.export, tz)
 
 
-def _minute(moment: datetime) -> datetime:
-    return moment.replace(second=0, microsecond=0)
+def scheduler_start(record: ScheduleRecord, now: datetime) -> datetime | None:
+    """The StartDate to give Scheduler (which refuses one over 5 minutes old). A rate counts from
+    its start (or anchor), which may be long past: its first run from now on is an equivalent
+    StartDate. A cron only needs a start that is still ahead."""
+    tz = zone(record.timezone)
+    expression = parse_expression(record.expression, tz)
+    if expression.rate is not None:
+        return expression.next_run(
+            now - timedelta(milliseconds=1), tz, anchor=record.anchor_at, start=record.start_at
+        )
+    if record.start_at and record.start_at > now and not expression.one_time:
+        return record.start_at
+    return None
+
+
+def _next_minute(moment: datetime) -> datetime:
+    """Where a rate without startAt counts from: the next whole minute (Scheduler's precision),
+    given to Scheduler as the StartDate so it counts from the very same moment."""
+    return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
 def next_run_at(record: ScheduleRecord, after: datetime) -> datetime | None:
@@ -66,12 +86,12 @@ def create_schedule(tenant_id: str, data: ScheduleInput) -> Schedule:
     _validated(data)
     now = utc_now()
     record = ScheduleRecord(
-        **data.__dict__, id=new_id(), created_at=now, updated_at=now, anchor_at=_minute(now)
+        **data.__dict__, id=new_id(), created_at=now, updated_at=now, anchor_at=_next_minute(now)
     )
     _store.create(tenant_id, record)
     saved = False
     try:
-        scheduler.create_schedule(tenant_id, record)
+        scheduler.create_schedule(tenant_id, record, scheduler_start(record, now))
         saved = True
     finally:
         if not saved:
@@ -109,11 +129,11 @@ def replace_schedule(tenant_id: str, schedule_id: str, data: ScheduleInput) -> S
         id=schedule_id,
         created_at=current.created_at,
         updated_at=now,
-        anchor_at=_minute(now),
+        anchor_at=_next_minute(now),
         last_run=current.last_run,
     )
     _store.replace(tenant_id, record)
-    scheduler.update_schedule(tenant_id, record)
+    scheduler.update_schedule(tenant_id, record, scheduler_start(record, now))
     return _view(record, _with_status(tenant_id, _store.last_runs(tenant_id, schedule_id)))
 
 

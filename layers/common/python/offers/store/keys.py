@@ -420,3 +420,34 @@ def scheduler_schedule_name(tenant_id: str, schedule_id: str) -> str:
     if not _SCHEDULER_NAME_SAFE.match(tenant_id):
         tenant = "h." + hashlib.sha256(tenant_id.encode()).hexdigest()[:30]
     return f"{tenant}-{schedule_id}"
+
+
+# -- webhooks ------------------------------------------------------------------------------------
+# A tenant's webhooks form one collection (read whole when an export ends: a handful per tenant);
+# each webhook's deliveries its own, one item per event (the event id sorts by export id, which
+# is time-ordered), so a duplicated event never makes a second delivery.
+
+
+def webhooks_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}WEBHOOK"
+
+
+WEBHOOK_SK_PREFIX = "WH#"
+
+
+def webhook_key(tenant_id: str, webhook_id: str) -> Key:
+    return {PK: webhooks_partition(tenant_id), SK: f"{WEBHOOK_SK_PREFIX}{part(webhook_id)}"}
+
+
+def webhook_deliveries_partition(tenant_id: str, webhook_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}WEBHOOK#{part(webhook_id)}"
+
+
+DELIVERY_SK_PREFIX = "DLV#"
+
+
+def webhook_delivery_key(tenant_id: str, webhook_id: str, event_id: str) -> Key:
+    return {
+        PK: webhook_deliveries_partition(tenant_id, webhook_id),
+        SK: f"{DELIVERY_SK_PREFIX}{part(event_id)}",
+    }

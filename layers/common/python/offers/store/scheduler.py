@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from contextlib import suppress
+from datetime import datetime
 from typing import Any
 
 from offers.models.schedules import ScheduleRecord
@@ -27,7 +28,7 @@ def target_input(tenant_id: str, schedule_id: str) -> str:
     return json.dumps({"tenantId": tenant_id, "scheduleId": schedule_id, "scheduledTime": SCHEDULED_TIME})
 
 
-def _definition(tenant_id: str, record: ScheduleRecord) -> dict[str, Any]:
+def _definition(tenant_id: str, record: ScheduleRecord, start_date: datetime | None) -> dict[str, Any]:
     settings = get_settings()
     target: dict[str, Any] = {
         "Arn": settings.schedule_target_arn,
@@ -47,8 +48,8 @@ def _definition(tenant_id: str, record: ScheduleRecord) -> dict[str, Any]:
         "Target": target,
         "Description": f"export schedule {record.id} of tenant {tenant_id}"[:512],
     }
-    if record.start_at:
-        definition["StartDate"] = record.start_at
+    if start_date:
+        definition["StartDate"] = start_date
     if record.end_at:
         definition["EndDate"] = record.end_at
     if record.expression.startswith("at("):
@@ -56,13 +57,14 @@ def _definition(tenant_id: str, record: ScheduleRecord) -> dict[str, Any]:
     return definition
 
 
-def create_schedule(tenant_id: str, record: ScheduleRecord) -> None:
-    client("scheduler").create_schedule(**_definition(tenant_id, record))
+def create_schedule(tenant_id: str, record: ScheduleRecord, start_date: datetime | None) -> None:
+    """``start_date``: Scheduler's StartDate, which it refuses more than 5 minutes in the past."""
+    client("scheduler").create_schedule(**_definition(tenant_id, record, start_date))
 
 
-def update_schedule(tenant_id: str, record: ScheduleRecord) -> None:
+def update_schedule(tenant_id: str, record: ScheduleRecord, start_date: datetime | None) -> None:
     """Scheduler's update replaces the whole definition."""
-    client("scheduler").update_schedule(**_definition(tenant_id, record))
+    client("scheduler").update_schedule(**_definition(tenant_id, record, start_date))
 
 
 def delete_schedule(tenant_id: str, schedule_id: str) -> None:
