@@ -20,7 +20,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from offers.services.schedule_expressions import parse_expression, zone
+from local.functions import ensure_layer_on_path
+
+ensure_layer_on_path()  # the service's own expression module, from the shared layer
+from offers.services.schedule_expressions import parse_expression, zone  # noqa: E402
 
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 Invoke = Callable[[str, Any], Any]
