@@ -237,3 +237,30 @@ def test_given_a_webhook_deleted_while_retrying_then_its_delivery_is_cancelled(
         deliver_until(stack, lambda: (datetime.now(UTC) - started).total_seconds() > 2.5)
     assert len(receiver.requests) == 1
     assert deliveries[0]["status"] == "PENDING" and deliveries[0]["nextAttemptAt"]
+
+
+def test_given_the_consumer_dies_after_recording_an_attempt_then_the_next_attempt_still_happens(
+    api: ApiClient, stack: LocalStack, monkeypatch
+):
+    """Recorded, but the next attempt never queued (the function died): the message comes back
+    after its visibility timeout and queues it, so the delivery is not stranded PENDING."""
+    from offers.services import webhooks
+
+    queue_attempt = webhooks._queue_attempt
+    crashes = []
+
+    def dying_queue_attempt(*args, attempts: int, **kwargs):
+        if attempts == 1 and not crashes:
+            crashes.append(attempts)
+            raise RuntimeError("function timed out")
+        return queue_attempt(*args, attempts=attempts, **kwargs)
+
+    monkeypatch.setattr(webhooks, "_queue_attempt", dying_queue_attempt)
+    with WebhookReceiver(statuses=[500]) as receiver:
+        webhook = register(api, receiver.url)
+        finished_export(api)
+        deliver_until(stack, lambda: len(receiver.requests) >= 2, timeout=90)
+    assert crashes == [1]
+    delivery = api.get(f"/webhooks/{webhook['id']}/deliveries").json()["data"][0]
+    assert [a["statusCode"] for a in delivery["attempts"]] == [500, 200]
+    assert delivery["status"] == "DELIVERED"

@@ -2,7 +2,7 @@
 
 Flow (docs/architecture.md, "Notifications"): the export's end event reaches the webhook queue
 (an EventBridge rule); ``fan_out`` makes one delivery per subscribed webhook (once per event)
-and attempts it at once; a failed attempt puts a retry message on the same queue, delayed by
+each as an attempt message on the same queue; a failed attempt queues the next, delayed by
 the backoff (SQS delays at most 15 minutes a hop, so a longer wait re-queues until it is due);
 after the retry window the delivery is DEAD_LETTERED and copied to the dead-letter queue.
 """
@@ -70,8 +70,10 @@ def list_deliveries(tenant_id: str, webhook_id: str, size: int, start_key: Key |
 
 
 def fan_out(detail_type: str, detail: dict[str, Any]) -> int:
-    """One delivery per webhook subscribed to this event (never two for one event); each
-    attempted at once. Returns how many deliveries this call made."""
+    """One delivery per webhook subscribed to this event (never two for one event), each handed
+    to the queue as its own attempt message, so one slow endpoint never holds up the others and
+    a crash between the two steps is repaired when the event message comes back. Returns how
+    many attempt messages were sent."""
     event_type = export_events.WEBHOOK_EVENTS.get(detail_type)
     if event_type is None:
         return 0
@@ -82,7 +84,7 @@ def fan_out(detail_type: str, detail: dict[str, Any]) -> int:
         "createdAt": format_timestamp(utc_now()),
         "data": detail,
     }
-    made = 0
+    sent = 0
     for webhook in _store.all(tenant_id):
         if event_type not in webhook.events:
             continue
@@ -94,14 +96,30 @@ def fan_out(detail_type: str, detail: dict[str, Any]) -> int:
             payload=payload,
             created_at=utc_now(),
         )
-        if _store.create_delivery(tenant_id, delivery):
-            made += 1
-            _attempt(tenant_id, webhook, delivery)
-    return made
+        if not _store.create_delivery(tenant_id, delivery):
+            existing = _store.get_delivery(tenant_id, webhook.id, delivery.event_id)
+            if existing is None or existing.status != DeliveryStatus.PENDING or existing.attempts:
+                continue  # already under way: its own messages carry it
+        _queue_attempt(tenant_id, webhook.id, delivery.event_id, attempts=0, due=utc_now())
+        sent += 1
+    return sent
 
 
-def handle_retry(message: dict[str, Any]) -> None:
-    """A retry message: attempt when due; a wait longer than SQS's 15 minutes goes round again."""
+def _queue_attempt(tenant_id: str, webhook_id: str, event_id: str, *, attempts: int, due: datetime) -> None:
+    message = {
+        "kind": DELIVERY_MESSAGE,
+        "tenantId": tenant_id,
+        "webhookId": webhook_id,
+        "eventId": event_id,
+        "attempt": attempts,  # attempts made before this one
+        "notBefore": format_timestamp(due),
+    }
+    delay = int((due - utc_now()).total_seconds() + 0.999)
+    messages.send_message(get_settings().webhook_queue_url, message, delay_seconds=max(delay, 0))
+
+
+def handle_attempt(message: dict[str, Any]) -> None:
+    """An attempt message: attempt when due; a wait longer than SQS's 15 minutes goes round again."""
     due = parse_timestamp(message["notBefore"])
     wait = (due - utc_now()).total_seconds()
     if wait > 1:
@@ -109,12 +127,16 @@ def handle_retry(message: dict[str, Any]) -> None:
         return
     tenant_id, webhook_id, event_id = message["tenantId"], message["webhookId"], message["eventId"]
     delivery = _store.get_delivery(tenant_id, webhook_id, event_id)
-    if (
-        delivery is None
-        or delivery.status != DeliveryStatus.PENDING
-        or len(delivery.attempts) != message["attempt"]
-    ):
-        return  # delivered, dead-lettered, or this retry was already made by a duplicate message
+    if delivery is None or delivery.status != DeliveryStatus.PENDING:
+        return  # delivered, dead-lettered or cancelled
+    made = len(delivery.attempts)
+    if made == message["attempt"] + 1 and delivery.next_attempt_at is not None:
+        # This attempt was recorded, but the run that recorded it may have died before queueing
+        # the next one (this message came back): queue it (a duplicate costs one extra request).
+        _queue_attempt(tenant_id, webhook_id, event_id, attempts=made, due=delivery.next_attempt_at)
+        return
+    if made != message["attempt"]:
+        return  # an old message: later attempts were made
     try:
         webhook = _store.get(tenant_id, webhook_id)
     except WebhookNotFound:
@@ -124,6 +146,8 @@ def handle_retry(message: dict[str, Any]) -> None:
 
 
 def _attempt(tenant_id: str, webhook: WebhookRecord, delivery: Delivery) -> None:
+    """Send, record the attempt (only one copy of a duplicated message records it), then queue
+    the next one; a crash in between brings this message back, which then queues it."""
     settings = get_settings()
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     now = utc_now()
@@ -162,22 +186,12 @@ def _attempt(tenant_id: str, webhook: WebhookRecord, delivery: Delivery) -> None
             delivered_at=format_timestamp(now) if result.delivered else None,
         )
     except AttemptAlreadyRecorded:
-        return  # a duplicate of this retry got there first and carries on from here
+        return  # a duplicate of this attempt's message got there first and carries on from here
     logger.info(
         "webhook attempt", webhook_id=webhook.id, event_id=delivery.event_id, attempt=attempts, status=status
     )
     if next_at is not None:
-        retry = {
-            "kind": DELIVERY_MESSAGE,
-            "tenantId": tenant_id,
-            "webhookId": webhook.id,
-            "eventId": delivery.event_id,
-            "attempt": attempts,
-            "notBefore": format_timestamp(next_at),
-        }
-        messages.send_message(
-            settings.webhook_queue_url, retry, delay_seconds=int((next_at - now).total_seconds())
-        )
+        _queue_attempt(tenant_id, webhook.id, delivery.event_id, attempts=attempts, due=next_at)
     elif status == DeliveryStatus.DEAD_LETTERED and settings.webhook_dead_letter_queue_url:
         dead = {
             "tenantId": tenant_id,
@@ -195,7 +209,7 @@ def _stamp(moment: datetime | None) -> str | None:
 def handle_message(body: dict[str, Any]) -> None:
     """One message of the webhook queue: an export-end event (from EventBridge) or a retry."""
     if body.get("kind") == DELIVERY_MESSAGE:
-        handle_retry(body)
+        handle_attempt(body)
     elif body.get("source") == export_events.SOURCE:
         fan_out(body["detail-type"], body["detail"])
     else:
