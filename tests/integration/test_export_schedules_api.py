@@ -346,3 +346,41 @@ def test_given_two_tenants_then_their_scheduler_names_never_collide():
     names = {keys.scheduler_schedule_name(t, same_id) for t in (TENANT_A, TENANT_B, "h.x", "a-b", "a#b")}
     assert len(names) == 5
     assert all(len(n) <= 64 and n.replace("-", "").replace("_", "").replace(".", "").isalnum() for n in names)
+
+
+def test_given_a_rate_started_days_ago_then_scheduler_gets_its_next_run_as_start(api: ApiClient):
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(days=2, minutes=7)
+    body = create(api, expression="rate(15 minutes)", timezone="UTC", startAt=iso(start))
+    next_run = datetime.fromisoformat(body["nextRunAt"].replace("Z", "+00:00"))
+    assert datetime.now(UTC) < next_run <= datetime.now(UTC) + timedelta(minutes=15)
+    assert (next_run - start) % timedelta(minutes=15) == timedelta(0)  # same cadence as from startAt
+    # Scheduler refuses a StartDate over 5 minutes old: it gets the equivalent next run
+    assert aws_schedule(TENANT_A, body["id"])["StartDate"] == next_run
+
+
+def test_given_a_cron_started_in_the_past_then_no_start_date_and_at_is_one_time(api: ApiClient):
+    cron = create(api, startAt=iso(datetime.now(UTC) - timedelta(days=3)))
+    assert "StartDate" not in aws_schedule(TENANT_A, cron["id"])
+    year = datetime.now(UTC).year + 1
+    once = create(api, expression=f"at({year}-07-01T09:15:00)")
+    assert once["nextRunAt"] == f"{year}-07-01T07:15:00.000Z"  # 09:15 CEST
+    assert aws_schedule(TENANT_A, once["id"])["ActionAfterCompletion"] == "NONE"
+
+
+def test_given_an_end_in_the_past_then_400_naming_end_at(api: ApiClient):
+    response = api.post(
+        "/export-schedules", schedule_body(endAt=iso(datetime.now(UTC) - timedelta(minutes=1)))
+    )
+    assert response.status == 400
+    assert [d["field"] for d in response.json()["details"]] == ["endAt"]
+
+
+def test_given_one_firing_delivered_five_times_at_once_then_one_export(api: ApiClient, stack: LocalStack):
+    from concurrent.futures import ThreadPoolExecutor
+
+    schedule = create(api)
+    scheduled = iso(datetime.now(UTC).replace(second=0, microsecond=0))
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        results = list(pool.map(lambda _: fire(stack, TENANT_A, schedule["id"], scheduled), range(5)))
+    assert len({r["exportId"] for r in results}) == 1
+    assert [e["exportId"] for e in exports_of(api)] == [results[0]["exportId"]]
