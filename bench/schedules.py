@@ -126,7 +126,8 @@ def requests_per_run() -> None:
     for name in sorted(set(invoked) | set(base_invoked)):
         print(f"  {name:42} {invoked[name]:9d} {base_invoked[name]:11d}")
     print("scheduled adds: 1 EventBridge Scheduler invocation; both: 1 Step Functions execution, and")
-    print("per webhook queue message 1 SQS send (by EventBridge) + 1 receive + 1 delete (Lambda's poller)")
+    print("per queue message (the end event, each attempt) 1 receive + 1 delete by Lambda's poller;")
+    print("the end event's send is EventBridge's (the attempts' sends are counted above)")
 
 
 def lag(runs: int) -> None:
