@@ -19,11 +19,12 @@ LAYER_PYVER := $(subst python,,$(RUNTIME))
 TENANT ?= 000000000000000000000001
 
 .DEFAULT_GOAL := help
-.PHONY: help serve token test test-future lint unit integration e2e template-lint build bench bench-search bench-export sam-local-check clean
+.PHONY: help serve token test test-future lint unit integration e2e template-lint build bench bench-search bench-export bench-schedules sam-local-check clean
 
 help:
 	@echo "make serve | token TENANT=<24 chars> | test | test-future | lint | unit | integration | e2e | template-lint"
-	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | sam-local-check | bench | bench-search | bench-export | clean"
+	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | sam-local-check | bench | bench-search | bench-export"
+	@echo "     bench-schedules | clean"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -90,6 +91,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/redemptions.py
 	$(MAKE) bench-search
 	$(MAKE) bench-export
+	$(MAKE) bench-schedules
 
 # DynamoDB calls and bytes read per promotion search at 1,000 and 10,000 promotions (minutes on moto).
 bench-search: $(VENV)/.installed
@@ -98,6 +100,10 @@ bench-search: $(VENV)/.installed
 # Our export against a naive one at 100,000 and 1,000,000 redemptions (about 20 minutes).
 bench-export: $(VENV)/.installed
 	$(PY) bench/export.py
+
+# AWS requests per scheduled run, and the local server's scheduling and webhook lag (~12 minutes).
+bench-schedules: $(VENV)/.installed
+	$(PY) bench/schedules.py
 
 clean:
 	rm -rf .aws-sam .pytest_cache .ruff_cache

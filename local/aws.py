@@ -16,6 +16,7 @@ each AWS call is atomic here as it is in AWS.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import threading
 from collections import deque
@@ -461,6 +462,21 @@ def create_resources(template: Template, client: Callable[[str], Any]) -> dict[s
     for logical_id in template.resources_of_type("AWS::S3::Bucket"):
         created[logical_id] = template.physical_id(logical_id)
         client("s3").create_bucket(Bucket=created[logical_id])
+    for logical_id in template.resources_of_type("AWS::SQS::Queue"):
+        created[logical_id] = template.physical_id(logical_id)
+        client("sqs").create_queue(QueueName=created[logical_id])
+    for logical_id in template.resources_of_type("AWS::Events::Rule"):
+        props = template.properties(logical_id)
+        name = f"{template.physical_id(logical_id)}"
+        bus = props.get("EventBusName", "default")
+        client("events").put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(props["EventPattern"]))
+        client("events").put_targets(
+            Rule=name, EventBusName=bus, Targets=[{"Id": t["Id"], "Arn": t["Arn"]} for t in props["Targets"]]
+        )
+        created[logical_id] = name
+    for logical_id in template.resources_of_type("AWS::Scheduler::ScheduleGroup"):
+        created[logical_id] = template.physical_id(logical_id)
+        client("scheduler").create_schedule_group(Name=created[logical_id])
     for logical_id in template.resources_of_type("AWS::Serverless::StateMachine"):
         role = client("iam").create_role(
             RoleName=f"{logical_id}Role",

@@ -21,6 +21,8 @@ SAMPLE_REDEMPTION_ID = "6740e1f2a1b2c3d4e5f6071c"
 SAMPLE_EXPORT_ID = "6740e1f2a1b2c3d4e5f6071d"  # COMPLETED, with its files
 SAMPLE_RUNNING_EXPORT_ID = "6740e1f2a1b2c3d4e5f6071e"  # IN_PROGRESS, for the plan/segment/fail tasks
 SAMPLE_READY_EXPORT_ID = "6740e1f2a1b2c3d4e5f6071f"  # IN_PROGRESS, its one segment done: to finalize
+SAMPLE_SCHEDULE_ID = "6740e1f2a1b2c3d4e5f60720"  # yesterday's redemptions, daily at 06:00 Berlin
+SAMPLE_WEBHOOK_ID = "6740e1f2a1b2c3d4e5f60721"  # export.completed only (the sample queue event is a failure)
 
 
 def load_event(function_id: str) -> dict[str, Any]:
@@ -130,6 +132,50 @@ def seed_sample_data() -> None:
         ]
     )
     _seed_exports(now)
+    _seed_schedule(now)
+    _seed_webhook(now)
+
+
+def _seed_webhook(now: datetime) -> None:
+    from offers.models.webhooks import WebhookRecord  # noqa: PLC0415 - after the env is set
+    from offers.store import keys  # noqa: PLC0415
+    from offers.store.table import Table  # noqa: PLC0415
+
+    record = WebhookRecord(
+        id=SAMPLE_WEBHOOK_ID,
+        url="https://93.184.216.34/hooks/offers",
+        events=["export.completed"],
+        secret="whsec_sample_0123456789abcdef",
+        created_at=now,
+    )
+    body = record.model_dump(mode="json", by_alias=True, exclude_none=True)
+    Table().put({**keys.webhook_key(SAMPLE_TENANT_ID, SAMPLE_WEBHOOK_ID), "entity": "WEBHOOK", **body})
+
+
+def _seed_schedule(now: datetime) -> None:
+    """The sample export schedule, in DynamoDB and in EventBridge Scheduler (as its create made it)."""
+    from offers.models.schedules import ScheduleRecord  # noqa: PLC0415 - after the env is set
+    from offers.store import scheduler  # noqa: PLC0415
+    from offers.store.clients import client  # noqa: PLC0415
+    from offers.store.schedules import schedule_item  # noqa: PLC0415
+    from offers.store.table import Table  # noqa: PLC0415
+
+    body = json.loads(load_event("CreateScheduleFunction")["body"])
+    record = ScheduleRecord.model_validate(
+        {
+            **body,
+            "id": SAMPLE_SCHEDULE_ID,
+            "createdAt": now,
+            "updatedAt": now,
+            "anchorAt": now,
+            "state": "ENABLED",
+        }
+    )
+    Table().put(schedule_item(SAMPLE_TENANT_ID, record))
+    try:
+        scheduler.create_schedule(SAMPLE_TENANT_ID, record, None)
+    except client("scheduler").exceptions.ConflictException:
+        scheduler.update_schedule(SAMPLE_TENANT_ID, record, None)
 
 
 def _seed_exports(now: datetime) -> None:

@@ -118,6 +118,12 @@ def main() -> None:
         f"(moto, at {stack.aws.endpoint_url}), so all data is lost when this process stops. Ctrl-C to stop.",
         flush=True,
     )
+    if stack.scheduler is not None:
+        print(
+            f"[local] export schedules fire from this process (every {stack.scheduler.tick_seconds:g} s it"
+            " checks what is due, OFFERS_SCHEDULER_TICK_SECONDS); webhooks go out over HTTP.",
+            flush=True,
+        )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

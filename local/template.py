@@ -157,6 +157,10 @@ class Template:
             return self._arn("secretsmanager", f"secret:{LOCAL_STACK}-{logical_id}")
         if kind == "AWS::Serverless::Function" and "FunctionName" in props:
             return self.resolve(props["FunctionName"])
+        if kind == "AWS::Scheduler::ScheduleGroup" and "Name" in props:
+            return self.resolve(props["Name"])
+        if kind == "AWS::SQS::Queue":
+            return self.resolve(props.get("QueueName", f"{LOCAL_STACK}-{logical_id}"))
         return f"{LOCAL_STACK}-{logical_id}"
 
     def state_machine_name(self, logical_id: str) -> str:
@@ -189,7 +193,13 @@ class Template:
                 return self._arn("logs", f"log-group:{self.physical_id(logical_id)}:*")
             if kind == "AWS::IAM::Role":
                 return f"arn:aws:iam::{LOCAL_ACCOUNT}:role/{LOCAL_STACK}-{logical_id}"
-        if name in ("Name", "TableName", "BucketName"):
+            if kind == "AWS::SQS::Queue":
+                return self._arn("sqs", self.physical_id(logical_id))
+            if kind == "AWS::Scheduler::ScheduleGroup":
+                return self._arn("scheduler", f"schedule-group/{self.physical_id(logical_id)}")
+        if name == "QueueUrl":
+            return f"https://sqs.{LOCAL_REGION}.amazonaws.com/{LOCAL_ACCOUNT}/{self.physical_id(logical_id)}"
+        if name in ("Name", "TableName", "BucketName", "QueueName"):
             return self.physical_id(logical_id)
         if name == "StreamArn":
             return self._arn("dynamodb", f"table/{self.physical_id(logical_id)}/stream/local")
@@ -325,6 +335,15 @@ class Template:
                 )
             )
         return routes
+
+    def queue_consumers(self) -> dict[str, str]:
+        """Function logical id -> the logical id of the queue its SQS event source reads."""
+        consumers = {}
+        for function_id in self.resources_of_type("AWS::Serverless::Function"):
+            for event in self.resources[function_id].get("Properties", {}).get("Events", {}).values():
+                if event["Type"] == "SQS":
+                    consumers[function_id] = event["Properties"]["Queue"]["Fn::GetAtt"][0]
+        return consumers
 
     def routes(self) -> list[Route]:
         return [route for spec in self.functions().values() for route in spec.routes]

@@ -45,6 +45,25 @@ class Settings(BaseModel):
     export_segment_concurrency: int = Field(16, alias="EXPORT_SEGMENT_CONCURRENCY", ge=1, le=1000)
     export_sample_size: int = Field(250, alias="EXPORT_SAMPLE_SIZE", ge=10, le=10_000)
 
+    # Export schedules: EventBridge Scheduler schedules in one group per stage, each invoking
+    # the run-schedule function with the role Scheduler assumes; failed firings go to the DLQ.
+    schedule_group: str = Field("default", alias="SCHEDULE_GROUP")
+    schedule_target_arn: str = Field("", alias="SCHEDULE_TARGET_ARN")
+    schedule_role_arn: str = Field("", alias="SCHEDULE_ROLE_ARN")
+    schedule_dead_letter_arn: str = Field("", alias="SCHEDULE_DEAD_LETTER_ARN")
+
+    # Export-end notifications: EventBridge events, and webhooks delivered from a queue, retried
+    # with exponential backoff (base * 2^n, at most max) until an attempt fails after the window.
+    event_bus_name: str = Field("default", alias="EVENT_BUS_NAME")
+    webhook_queue_url: str = Field("", alias="WEBHOOK_QUEUE_URL")
+    webhook_dead_letter_queue_url: str = Field("", alias="WEBHOOK_DEAD_LETTER_QUEUE_URL")
+    webhook_retry_base_seconds: int = Field(30, alias="WEBHOOK_RETRY_BASE_SECONDS", ge=1, le=900)
+    webhook_retry_max_seconds: int = Field(3600, alias="WEBHOOK_RETRY_MAX_SECONDS", ge=1, le=86400)
+    webhook_retry_window_seconds: int = Field(86400, alias="WEBHOOK_RETRY_WINDOW_SECONDS", ge=1)
+    webhook_timeout_seconds: int = Field(10, alias="WEBHOOK_TIMEOUT_SECONDS", ge=1, le=30)
+    # Local runs only: webhooks may be plain http to a loopback address (a developer's receiver).
+    webhook_allow_loopback: bool = Field(False, alias="WEBHOOK_ALLOW_LOOPBACK")
+
     # Token verification (the Lambda authorizer).
     jwt_issuer: str = Field("", alias="JWT_ISSUER")
     jwt_audience: str = Field("", alias="JWT_AUDIENCE")

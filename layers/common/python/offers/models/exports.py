@@ -77,6 +77,11 @@ class ExportRecord(ApiModel):
     file_id: str | None = None
     chunk_count: int = 0
     execution_arn: str | None = None
+    # The API dialect the export was asked in (its end event says so).
+    dialect: str = "fabric"
+    # Set when an export schedule made it: which one, for which scheduled time.
+    schedule_id: str | None = None
+    scheduled_time: Timestamp | None = None
 
 
 class ExportProgress(ApiModel):
@@ -99,6 +104,8 @@ class Export(ApiModel):
     file_id: str | None = None
     files: list[ExportFile] = Field(default_factory=list)
     progress: ExportProgress | None = None
+    schedule_id: str | None = None
+    scheduled_time: Timestamp | None = None
 
     @classmethod
     def of(cls, record: ExportRecord, files: list[ExportFile] | None = None) -> Export:
@@ -118,6 +125,8 @@ class Export(ApiModel):
                 segments_done=record.segments_done,
                 segments_total=record.segments_total,
             ),
+            schedule_id=record.schedule_id,
+            scheduled_time=record.scheduled_time,
         )
 
 

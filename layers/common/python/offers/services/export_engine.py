@@ -14,6 +14,7 @@ from typing import Any
 from offers.clock import format_timestamp, utc_now
 from offers.errors import Conflict
 from offers.models.exports import ExportError, ExportStatus
+from offers.services import export_events
 from offers.services.export_sources import Segment, source_for
 from offers.settings import get_settings
 from offers.store import keys, objects
@@ -71,6 +72,9 @@ def run_segment(tenant_id: str, export_id: str, segment_payload: dict[str, Any])
 
 def finalize_export(tenant_id: str, export_id: str) -> dict[str, Any]:
     record = _store.get(tenant_id, export_id)
+    if record.status == ExportStatus.COMPLETED:  # a retry after the status was written
+        export_events.announce_end(tenant_id, record)
+        return _finalized(record.export_id, record.total_data_exported, record.chunk_count)
     segments = _store.segments(tenant_id, export_id)
     if record.segments_total is None or len(segments) != record.segments_total:
         raise IncompleteExport(f"{len(segments)} of {record.segments_total} segments finished")
@@ -104,12 +108,12 @@ def finalize_export(tenant_id: str, export_id: str) -> dict[str, Any]:
         },
     )
     _store.complete(tenant_id, export_id, rows=rows, chunks=len(chunks), now=format_timestamp(utc_now()))
-    return {
-        "exportId": export_id,
-        "status": ExportStatus.COMPLETED.value,
-        "rows": rows,
-        "chunks": len(chunks),
-    }
+    export_events.announce_end(tenant_id, _store.get(tenant_id, export_id))
+    return _finalized(export_id, rows, len(chunks))
+
+
+def _finalized(export_id: str, rows: int, chunks: int) -> dict[str, Any]:
+    return {"exportId": export_id, "status": ExportStatus.COMPLETED.value, "rows": rows, "chunks": chunks}
 
 
 def readable_errors(error: dict[str, Any]) -> list[ExportError]:
@@ -130,5 +134,9 @@ def fail_export(tenant_id: str, export_id: str, error: dict[str, Any]) -> dict[s
     try:
         _store.fail(tenant_id, export_id, readable_errors(error), format_timestamp(utc_now()))
     except Conflict:
-        return {"exportId": export_id, "status": "unchanged"}  # already COMPLETED or ERROR
+        # Already COMPLETED or ERROR. Announce that end again (same event id): if this step runs
+        # because announcing it failed, this is what makes the announcement at least once.
+        export_events.announce_end(tenant_id, _store.get(tenant_id, export_id))
+        return {"exportId": export_id, "status": "unchanged"}
+    export_events.announce_end(tenant_id, _store.get(tenant_id, export_id))
     return {"exportId": export_id, "status": ExportStatus.ERROR.value}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 
 from offers.clock import format_timestamp, utc_now
 from offers.errors import Conflict, InvalidInput, NotFound
@@ -17,19 +19,40 @@ from offers.models.exports import (
     ExportStatus,
     OffsetQuery,
 )
+from offers.models.schedules import RunTrigger, ScheduleRun
+from offers.services import export_events
 from offers.services.export_engine import readable_errors
 from offers.services.export_sources import source_for
 from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.clients import client
 from offers.store.exports import ExportStore
+from offers.store.schedules import ScheduleNotFound, ScheduleStore
+from offers.store.table import TransactionCancelled
 
 _store = ExportStore()
 MAX_OFFSET = 10_000
 DOWNLOAD_SECONDS = 300
 
 
-def create_export(tenant_id: str, data: ExportInput) -> Export:
+@dataclass(frozen=True)
+class ScheduledOrigin:
+    """The schedule run an export is made for; recorded with the export, once per scheduled time."""
+
+    schedule_id: str
+    scheduled_time: datetime
+    trigger: RunTrigger
+
+
+class RunAlreadyMade(Conflict):
+    """This (schedule, scheduled time) already made its export: a duplicated firing."""
+
+    def __init__(self, run: ScheduleRun):
+        super().__init__(f"the run scheduled at {run.scheduled_time} already made export {run.export_id}")
+        self.run = run
+
+
+def create_export(tenant_id: str, data: ExportInput, origin: ScheduledOrigin | None = None) -> Export:
     """Validate, record IN_PROGRESS, start the state machine (named after the export), return."""
     spec = source_for(data.type).spec(data.filters)
     record = ExportRecord(
@@ -39,8 +62,17 @@ def create_export(tenant_id: str, data: ExportInput) -> Export:
         filters=data.filters,
         spec=spec,
         started_at=utc_now(),
+        schedule_id=origin.schedule_id if origin else None,
+        scheduled_time=origin.scheduled_time if origin else None,
     )
-    _store.create(tenant_id, record)
+    start_export(tenant_id, record, origin)
+    return Export.of(record)
+
+
+def start_export(tenant_id: str, record: ExportRecord, origin: ScheduledOrigin | None = None) -> None:
+    """Record the export (with its schedule run, if any, in the same transaction) and start the
+    state machine. Every dialect's create path goes through here."""
+    _record(tenant_id, record, origin)
     started = False
     try:
         client("stepfunctions").start_execution(
@@ -56,7 +88,31 @@ def create_export(tenant_id: str, data: ExportInput) -> Export:
                 "Cause": "the export job could not be started; create it again",
             }
             _store.fail(tenant_id, record.export_id, readable_errors(cause), format_timestamp(utc_now()))
-    return Export.of(record)
+            export_events.announce_end(tenant_id, _store.get(tenant_id, record.export_id))
+
+
+def _record(tenant_id: str, record: ExportRecord, origin: ScheduledOrigin | None) -> None:
+    if origin is None:
+        _store.create(tenant_id, record)
+        return
+    schedules = ScheduleStore()
+    run = ScheduleRun(
+        scheduled_time=origin.scheduled_time,
+        export_id=record.export_id,
+        trigger=origin.trigger,
+        created_at=record.started_at,
+    )
+    try:
+        _store.create(tenant_id, record, schedules.run_operations(tenant_id, origin.schedule_id, run))
+    except TransactionCancelled as cancelled:
+        if cancelled.failed(2):
+            scheduled = format_timestamp(origin.scheduled_time)
+            existing = schedules.get_run(tenant_id, origin.schedule_id, scheduled)
+            if existing is not None:
+                raise RunAlreadyMade(existing) from None
+        if cancelled.failed(3):
+            raise ScheduleNotFound(origin.schedule_id) from None
+        raise
 
 
 def get_export(tenant_id: str, export_id: str) -> Export:

@@ -7,6 +7,7 @@ moves the record's progress, so a retried segment is never counted twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from offers.errors import Conflict, NotFound
@@ -37,13 +38,16 @@ class ExportStore:
     def __init__(self, table: Table | None = None):
         self.table = table or Table()
 
-    def create(self, tenant_id: str, record: ExportRecord) -> None:
+    def create(self, tenant_id: str, record: ExportRecord, also: Sequence[dict[str, Any]] = ()) -> None:
+        """Record the export, count it, and run ``also`` (e.g. a schedule's run) in the same
+        transaction; a failed condition of ``also[i]`` raises TransactionCancelled at index 2 + i."""
         self.table.transact_write(
             [
                 self.table.put_op(export_item(tenant_id, record), condition="attribute_not_exists(pk)"),
                 self.table.update_op(
                     keys.tenant_stats_key(tenant_id), "ADD exports :one", values={":one": 1}
                 ),
+                *also,
             ]
         )
 
@@ -52,6 +56,11 @@ class ExportStore:
         if item is None:
             raise ExportNotFound(export_id)
         return export_from_item(item)
+
+    def many(self, tenant_id: str, export_ids: list[str]) -> list[ExportRecord]:
+        """The exports that exist among ``export_ids`` (one BatchGetItem)."""
+        found = self.table.batch_get([keys.export_key(tenant_id, export_id) for export_id in export_ids])
+        return [export_from_item(item) for item in found]
 
     def count(self, tenant_id: str) -> int:
         stats = self.table.get(keys.tenant_stats_key(tenant_id)) or {}

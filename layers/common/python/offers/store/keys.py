@@ -11,6 +11,7 @@ The access patterns these keys serve are listed in docs/data-model.md.
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -411,3 +412,75 @@ def oversize_key_attribute(item: Mapping[str, Any]) -> str | None:
         if limit is not None and isinstance(value, str) and len(value.encode()) > limit:
             return attribute
     return None
+
+
+# -- export schedules -------------------------------------------------------------------------------
+# A tenant's schedules form one collection (newest first by id); each schedule's runs its own,
+# sorted by scheduled time, one item per (schedule, scheduled time): the run's idempotency key.
+
+
+def schedules_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}SCHEDULE"
+
+
+SCHEDULE_SK_PREFIX = "SCH#"
+
+
+def schedule_key(tenant_id: str, schedule_id: str) -> Key:
+    return {PK: schedules_partition(tenant_id), SK: f"{SCHEDULE_SK_PREFIX}{part(schedule_id)}"}
+
+
+def schedule_runs_partition(tenant_id: str, schedule_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}SCHEDULE#{part(schedule_id)}"
+
+
+SCHEDULE_RUN_SK_PREFIX = "RUN#"
+
+
+def schedule_run_key(tenant_id: str, schedule_id: str, scheduled_time: str) -> Key:
+    sort_key = f"{SCHEDULE_RUN_SK_PREFIX}{scheduled_time}"
+    return {PK: schedule_runs_partition(tenant_id, schedule_id), SK: sort_key}
+
+
+_SCHEDULER_NAME_SAFE = re.compile(r"^[0-9A-Za-z_]{1,38}$")
+
+
+def scheduler_schedule_name(tenant_id: str, schedule_id: str) -> str:
+    """The EventBridge Scheduler name (``[0-9A-Za-z-_.]{1,64}``, unique per group): the tenant,
+    then the schedule id. A tenant id with other characters is replaced by a digest, prefixed
+    ``h.`` so it can't equal a plain tenant id; the ``-`` separator never occurs in either part."""
+    tenant = tenant_id
+    if not _SCHEDULER_NAME_SAFE.match(tenant_id):
+        tenant = "h." + hashlib.sha256(tenant_id.encode()).hexdigest()[:30]
+    return f"{tenant}-{schedule_id}"
+
+
+# -- webhooks ------------------------------------------------------------------------------------
+# A tenant's webhooks form one collection (read whole when an export ends: a handful per tenant);
+# each webhook's deliveries its own, one item per event (the event id sorts by export id, which
+# is time-ordered), so a duplicated event never makes a second delivery.
+
+
+def webhooks_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}WEBHOOK"
+
+
+WEBHOOK_SK_PREFIX = "WH#"
+
+
+def webhook_key(tenant_id: str, webhook_id: str) -> Key:
+    return {PK: webhooks_partition(tenant_id), SK: f"{WEBHOOK_SK_PREFIX}{part(webhook_id)}"}
+
+
+def webhook_deliveries_partition(tenant_id: str, webhook_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}WEBHOOK#{part(webhook_id)}"
+
+
+DELIVERY_SK_PREFIX = "DLV#"
+
+
+def webhook_delivery_key(tenant_id: str, webhook_id: str, event_id: str) -> Key:
+    return {
+        PK: webhook_deliveries_partition(tenant_id, webhook_id),
+        SK: f"{DELIVERY_SK_PREFIX}{part(event_id)}",
+    }

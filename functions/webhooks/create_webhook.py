@@ -1,0 +1,16 @@
+"""POST /webhooks: register an endpoint for export-end events; 201 with its secret (shown once)."""
+
+from offers.api.resolver import OffersResolver
+from offers.api.responses import created
+from offers.models.webhooks import WebhookInput
+from offers.services import webhooks
+
+app = OffersResolver()
+
+
+@app.post("/webhooks")
+def create_webhook(body: WebhookInput):
+    return created(webhooks.create_webhook(app.tenant_id, body))
+
+
+lambda_handler = app.lambda_handler

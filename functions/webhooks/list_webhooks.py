@@ -1,0 +1,23 @@
+"""GET /webhooks: the tenant's webhooks, newest first, cursor-paged (never their secrets)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from offers.api.pagination import cursor_page
+from offers.api.resolver import OffersResolver
+from offers.api.responses import ok
+from offers.services import webhooks
+
+app = OffersResolver()
+
+
+@app.get("/webhooks")
+def list_webhooks(
+    size: Annotated[int, Query(ge=1, le=100)] = 10,
+    start_cursor: Annotated[str | None, Query(alias="startCursor", max_length=2048)] = None,
+):
+    return ok(cursor_page(app.tenant_id, "webhooks", size, start_cursor, webhooks.list_webhooks))
+
+
+lambda_handler = app.lambda_handler
