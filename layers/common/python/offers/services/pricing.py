@@ -1,0 +1,358 @@
+"""The price engine: pure functions from items, promotions and coupon checks to prices.
+
+No I/O: the service reads prices, the active promotions (as a ``PromotionIndex``) and coupon
+codes first, then calls ``price_items`` or ``price_cart``. The rules, with worked examples
+that are tests, are in docs/pricing.md; the numbered steps below refer to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+from typing import Any
+
+from offers.models.promotions import DiscountUnit, StackingType
+from offers.services.pricing_index import (
+    CART_LEVEL_TYPES,
+    ITEM_LEVEL_TYPES,
+    CompiledDiscount,
+    CompiledPromotion,
+    PricedItem,
+    PriceType,
+    PromotionIndex,
+)
+from offers.services.pricing_money import ZERO, prorate, to_minor_unit
+
+HUNDRED = Decimal(100)
+
+
+class Application:
+    ITEM = "ITEM"
+    CART = "CART"
+
+
+@dataclass
+class Applied:
+    """One promotion's discount on one line. For a cart promotion ``amount`` is the line's
+    share and ``cart_amount`` the whole discount."""
+
+    promotion: CompiledPromotion
+    discount: CompiledDiscount
+    amount: Decimal
+    quantity: int
+    application: str = Application.ITEM
+    coupon_code: str | None = None
+    cart_amount: Decimal | None = None
+
+
+@dataclass
+class Line:
+    item: PricedItem
+    unit_price: Decimal
+    total_without_discounts: Decimal
+    total: Decimal  # after the discounts applied so far
+    discounts: list[Applied] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return [message for applied in self.discounts for message in applied.promotion.messages]
+
+
+@dataclass(frozen=True)
+class CouponCheck:
+    """What the service found for a code the client sent: its promotion, or why it is refused."""
+
+    code: str
+    promotion_id: str | None
+    refusal: str | None = None
+
+
+@dataclass(frozen=True)
+class NotAppliedCoupon:
+    code: str
+    promotion_id: str | None
+    message: str
+
+
+@dataclass
+class CartResult:
+    lines: list[Line]
+    errors: list[str]
+    not_applied: list[NotAppliedCoupon]
+
+    @property
+    def applied(self) -> list[Applied]:
+        """Each promotion once, with its whole amount over the cart."""
+        totals: dict[str, Applied] = {}
+        for line in self.lines:
+            for applied in line.discounts:
+                known = totals.get(applied.promotion.id)
+                if known is None:
+                    totals[applied.promotion.id] = Applied(
+                        applied.promotion,
+                        applied.discount,
+                        applied.cart_amount if applied.cart_amount is not None else applied.amount,
+                        applied.quantity,
+                        applied.application,
+                        applied.coupon_code,
+                        applied.cart_amount,
+                    )
+                elif applied.cart_amount is None:
+                    known.amount += applied.amount
+                    known.quantity += applied.quantity
+        return list(totals.values())
+
+
+class NoPrice(Exception):
+    """The item has no price to start from (no base, sale, clearance or range price)."""
+
+
+# -- discount amounts (step 4) -------------------------------------------------------------------
+
+
+def _amount(
+    discount: CompiledDiscount, base: Decimal, quantity: int, currency: str, *, per_unit: bool
+) -> Decimal:
+    """What one discount takes off ``base`` (a line total, or matched lines' subtotal), or 0
+    when its minQuantity / minSpend is not met. Rounded once, capped by maxDiscount and base."""
+    if discount.min_quantity is not None and quantity < discount.min_quantity:
+        return ZERO
+    if discount.min_spend is not None and base < discount.min_spend:
+        return ZERO
+    times = quantity if per_unit else 1
+    if discount.unit == DiscountUnit.PERCENTAGE_OFF:
+        amount = to_minor_unit(base * discount.value / HUNDRED, currency)
+    elif discount.unit == DiscountUnit.AMOUNT_OFF:
+        amount = to_minor_unit(discount.value * times, currency)
+    else:  # FIXED: the unit (or the matched lines together) costs ``value``
+        amount = base - to_minor_unit(discount.value * times, currency)
+    if discount.max_discount is not None:
+        amount = min(amount, to_minor_unit(discount.max_discount, currency))
+    return max(ZERO, min(amount, base))
+
+
+# -- choosing among a level's promotions (step 3) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Offer:
+    promotion: CompiledPromotion
+    payload: Any
+    amount: Decimal
+
+
+def _best(offers: Sequence[_Offer]) -> _Offer | None:
+    """The largest discount; ties go to the older promotion (lower promoId)."""
+    return min(offers, key=lambda o: (-o.amount, o.promotion.promo_id), default=None)
+
+
+def choose(offers: Sequence[_Offer]) -> list[_Offer]:
+    """The promotions of one level that apply together, all computed on the level's base.
+
+    Per promotion type: the STACKABLE ones together, or the best TYPE_EXCLUSIVE one alone,
+    whichever takes more. Those combine across types. The best EXCLUSIVE promotion alone
+    replaces that combination if it takes more. Ties keep the combination.
+    """
+    combined: list[_Offer] = []
+    others = sorted(
+        (o for o in offers if o.promotion.stacking_type != StackingType.EXCLUSIVE),
+        key=lambda o: (o.promotion.type, o.promotion.promo_id),
+    )
+    for _, same_type in groupby(others, key=lambda o: o.promotion.type):
+        group = list(same_type)
+        stackable = [o for o in group if o.promotion.stacking_type == StackingType.STACKABLE]
+        type_exclusive = _best([o for o in group if o.promotion.stacking_type == StackingType.TYPE_EXCLUSIVE])
+        if type_exclusive is not None and type_exclusive.amount > sum((o.amount for o in stackable), ZERO):
+            combined.append(type_exclusive)
+        else:
+            combined.extend(stackable)
+    exclusive = _best([o for o in offers if o.promotion.stacking_type == StackingType.EXCLUSIVE])
+    if exclusive is not None and exclusive.amount > sum((o.amount for o in combined), ZERO):
+        return [exclusive]
+    return sorted(combined, key=lambda o: o.promotion.promo_id)
+
+
+def _run(
+    candidates: Sequence[tuple[CompiledPromotion, Any]],
+    amount_of: Callable[[CompiledPromotion, Any], Decimal],
+    apply: Callable[[_Offer], None],
+) -> None:
+    """Steps 2, 3 and 5 for candidates in (level, promoId) order; ``amount_of`` reads the current
+    state, ``apply`` changes it (and caps the amount at what is left)."""
+
+    def offers(group: Iterable[tuple[CompiledPromotion, Any]]) -> list[_Offer]:
+        found = (_Offer(p, payload, amount_of(p, payload)) for p, payload in group)
+        return [offer for offer in found if offer.amount > 0]
+
+    exclusive = _best(offers(c for c in candidates if c[0].is_exclusive))
+    if exclusive is not None:  # step 2: an isExclusive promotion is the only one
+        apply(exclusive)
+        return
+    regular = [c for c in candidates if not c[0].is_exclusive and not c[0].is_universal]
+    universal = [c for c in candidates if not c[0].is_exclusive and c[0].is_universal]
+    for _, level in groupby(regular, key=lambda c: c[0].level):
+        for offer in choose(offers(list(level))):  # every amount is computed before any applies
+            apply(offer)
+    for _, level in groupby(universal, key=lambda c: c[0].level):  # step 5: UNIVERSAL last
+        for offer in offers(list(level)):
+            apply(offer)
+
+
+# -- items (evaluate-products-by-sku / -by-id) ---------------------------------------------------
+
+
+def start_line(item: PricedItem) -> Line:
+    """Step 1: the unit price (clearance > sale > quantity range > base) times the quantity."""
+    unit = item.unit_price
+    if unit is None:
+        raise NoPrice(f"no price for {item.sku or item.item_id}")
+    total = unit * item.quantity
+    return Line(item, unit, total, total)
+
+
+def _allowed(promotion: CompiledPromotion, coupons: dict[str, str]) -> bool:
+    return promotion.is_implicit or promotion.id in coupons
+
+
+def _discount_line(line: Line, index: PromotionIndex, coupons: dict[str, str]) -> None:
+    item = line.item
+    if item.price_type == PriceType.CLEARANCE:  # a clearance price takes no promotions
+        return
+    candidates = []
+    for promotion in index.candidates(item):
+        if promotion.type in ITEM_LEVEL_TYPES and _allowed(promotion, coupons):
+            discount = promotion.discount_for(item)
+            if discount is not None:
+                candidates.append((promotion, discount))
+
+    def amount_of(_: CompiledPromotion, discount: CompiledDiscount) -> Decimal:
+        return _amount(discount, line.total, item.quantity, item.currency, per_unit=True)
+
+    def apply(offer: _Offer) -> None:
+        amount = min(offer.amount, line.total)
+        line.total -= amount
+        line.discounts.append(
+            Applied(
+                offer.promotion,
+                offer.payload,
+                amount,
+                item.quantity,
+                coupon_code=coupons.get(offer.promotion.id),
+            )
+        )
+
+    _run(candidates, amount_of, apply)
+
+
+def price_item(item: PricedItem, index: PromotionIndex) -> Line:
+    """One item's price after its implicit item-level promotions (raises NoPrice)."""
+    line = start_line(item)
+    _discount_line(line, index, {})
+    return line
+
+
+# -- carts (evaluate-cart) ---------------------------------------------------------------------
+
+
+def _coupon_promotions(
+    coupons: Sequence[CouponCheck], index: PromotionIndex
+) -> tuple[dict[str, str], list[NotAppliedCoupon]]:
+    """Promotion id -> the code that unlocks it, and the codes refused before pricing."""
+    unlocked: dict[str, str] = {}
+    refused = []
+    for check in coupons:
+        if check.refusal is not None:
+            refused.append(NotAppliedCoupon(check.code, check.promotion_id, check.refusal))
+            continue
+        promotion = index.get(check.promotion_id or "")
+        if promotion is None or promotion.is_implicit:
+            refused.append(NotAppliedCoupon(check.code, check.promotion_id, "the coupon is not active"))
+        elif promotion.id in unlocked:
+            refused.append(
+                NotAppliedCoupon(check.code, promotion.id, "another code of this coupon is already applied")
+            )
+        else:
+            unlocked[promotion.id] = check.code
+    return unlocked, refused
+
+
+def _cart_candidates(
+    lines: Sequence[Line], index: PromotionIndex, coupons: dict[str, str]
+) -> list[tuple[CompiledPromotion, tuple[CompiledDiscount, list[Line]]]]:
+    """Cart promotions and, for each, its discount and the lines it covers (no clearance lines).
+    The discount is the promotion's first one that matches some line."""
+    found: dict[str, CompiledPromotion] = {}
+    for line in lines:
+        for promotion in index.candidates(line.item):
+            if promotion.type in CART_LEVEL_TYPES and _allowed(promotion, coupons):
+                found[promotion.id] = promotion
+    candidates = []
+    for promotion in sorted(found.values(), key=lambda p: (p.level, p.promo_id)):
+        covered: dict[int, list[Line]] = {}
+        for line in lines:
+            if line.item.price_type == PriceType.CLEARANCE:
+                continue
+            discount = promotion.discount_for(line.item)
+            if discount is not None:
+                covered.setdefault(discount.position, []).append(line)
+        if covered:
+            position = min(covered)
+            candidates.append((promotion, (promotion.discounts[position], covered[position])))
+    return candidates
+
+
+def _discount_cart(
+    lines: Sequence[Line], index: PromotionIndex, coupons: dict[str, str], currency: str
+) -> None:
+    def amount_of(_: CompiledPromotion, payload: tuple[CompiledDiscount, list[Line]]) -> Decimal:
+        discount, covered = payload
+        subtotal = sum((line.total for line in covered), ZERO)
+        quantity = sum(line.item.quantity for line in covered)
+        return _amount(discount, subtotal, quantity, currency, per_unit=False)
+
+    def apply(offer: _Offer) -> None:
+        discount, covered = offer.payload
+        amount = min(offer.amount, sum((line.total for line in covered), ZERO))
+        shares = prorate(amount, [line.total for line in covered], currency)
+        for line, share in zip(covered, shares, strict=True):
+            line.total -= share
+            line.discounts.append(
+                Applied(
+                    offer.promotion,
+                    discount,
+                    share,
+                    line.item.quantity,
+                    Application.CART,
+                    coupons.get(offer.promotion.id),
+                    amount,
+                )
+            )
+
+    _run(_cart_candidates(lines, index, coupons), amount_of, apply)
+
+
+def price_cart(
+    items: Sequence[PricedItem], index: PromotionIndex, coupons: Sequence[CouponCheck] = ()
+) -> CartResult:
+    """Item promotions on every line first (steps 1-5), then cart promotions over the
+    discounted lines (step 6). Coupons take part only when unlocked by a valid code."""
+    unlocked, refused = _coupon_promotions(coupons, index)
+    lines, errors = [], []
+    for item in items:
+        try:
+            lines.append(start_line(item))
+        except NoPrice as error:
+            errors.append(str(error))
+    for line in lines:
+        _discount_line(line, index, unlocked)
+    if lines:
+        _discount_cart(lines, index, unlocked, lines[0].item.currency)
+    used = {applied.promotion.id for line in lines for applied in line.discounts}
+    for promotion_id, code in unlocked.items():
+        if promotion_id not in used:
+            refused.append(
+                NotAppliedCoupon(code, promotion_id, "the cart does not meet the coupon's conditions")
+            )
+    return CartResult(lines, errors, refused)
