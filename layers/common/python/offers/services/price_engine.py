@@ -4,7 +4,6 @@ pure engine (services.pricing) and shape the answer (price_engine_views)."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from offers.clock import format_timestamp, parse_timestamp, utc_now
@@ -14,7 +13,8 @@ from offers.models.price_engine import CartItem, EvaluateById, EvaluateBySku, Ev
 from offers.models.prices import PriceRecord
 from offers.services.price_engine_views import cart_view, offer_view
 from offers.services.pricing import CouponCheck, NoPrice, price_cart, price_item
-from offers.services.pricing_index import PricedItem, PromotionIndex, QuantityRange
+from offers.services.pricing_index import PromotionIndex
+from offers.services.pricing_items import priced_item
 from offers.store import keys
 from offers.store.price_lists import PriceListNotFound
 from offers.store.pricing import PricingReads
@@ -34,37 +34,6 @@ def evaluation_time(header: str | None) -> datetime:
 
 def _id(key: keys.Key) -> tuple[str, str]:
     return key[keys.PK], key[keys.SK]
-
-
-def priced_item(
-    record: PriceRecord,
-    quantity: int,
-    at: datetime,
-    *,
-    collections: tuple[str, ...] = (),
-    attributes: tuple[str, ...] = (),
-) -> PricedItem | None:
-    """The engine's view of a price record at a moment, or None when no offer is active then."""
-    offer = record.offer_at(at)
-    if offer is None:
-        return None
-    price = offer.price
-    ranges = offer.price_range.ranges if offer.price_range else ()
-    return PricedItem(
-        sku=record.item_sku,
-        item_id=record.item_id,
-        price_list_id=record.price_list_id,
-        currency=record.currency,
-        quantity=quantity,
-        base=price.base,
-        sale=price.sale,
-        cost=price.cost,
-        clearance=price.clearance,
-        ranges=tuple(QuantityRange(r.min_quantity, r.max_quantity, Decimal(r.price)) for r in ranges),
-        categories=frozenset(record.categories),
-        collections=frozenset((*record.collections, *collections)),
-        attributes=frozenset((*(f"{a.name}:{a.value}" for a in record.attributes), *attributes)),
-    )
 
 
 def _not_found(identifier: Any, channel_id: str, at: datetime, price_list_id: int) -> dict[str, str]:
