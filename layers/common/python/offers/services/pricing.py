@@ -33,7 +33,7 @@ class Application:
     CART = "CART"
 
 
-@dataclass
+@dataclass(slots=True)
 class Applied:
     """One promotion's discount on one line. For a cart promotion ``amount`` is the line's
     share and ``cart_amount`` the whole discount."""
@@ -136,7 +136,7 @@ def _amount(
 # -- choosing among a level's promotions (step 3) ------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Offer:
     promotion: CompiledPromotion
     payload: Any
@@ -155,6 +155,8 @@ def choose(offers: Sequence[_Offer]) -> list[_Offer]:
     whichever takes more. Those combine across types. The best EXCLUSIVE promotion alone
     replaces that combination if it takes more. Ties keep the combination.
     """
+    if all(o.promotion.stacking_type == StackingType.STACKABLE for o in offers):
+        return sorted(offers, key=lambda o: o.promotion.promo_id)  # the common case: all of them
     combined: list[_Offer] = []
     others = sorted(
         (o for o in offers if o.promotion.stacking_type != StackingType.EXCLUSIVE),
@@ -186,12 +188,18 @@ def _run(
         found = (_Offer(p, payload, amount_of(p, payload)) for p, payload in group)
         return [offer for offer in found if offer.amount > 0]
 
-    exclusive = _best(offers(c for c in candidates if c[0].is_exclusive))
+    alone: list[tuple[CompiledPromotion, Any]] = []
+    regular: list[tuple[CompiledPromotion, Any]] = []
+    universal: list[tuple[CompiledPromotion, Any]] = []
+    for candidate in candidates:
+        promotion = candidate[0]
+        (alone if promotion.is_exclusive else universal if promotion.is_universal else regular).append(
+            candidate
+        )
+    exclusive = _best(offers(alone)) if alone else None
     if exclusive is not None:  # step 2: an isExclusive promotion is the only one
         apply(exclusive)
         return
-    regular = [c for c in candidates if not c[0].is_exclusive and not c[0].is_universal]
-    universal = [c for c in candidates if not c[0].is_exclusive and c[0].is_universal]
     for _, level in groupby(regular, key=lambda c: c[0].level):
         for offer in choose(offers(list(level))):  # every amount is computed before any applies
             apply(offer)

@@ -96,7 +96,7 @@ class CompiledTarget:
     values: frozenset[str]
 
     def holds_for(self, item: PricedItem) -> bool:
-        hit = any(value in self.values for value in item.target_values(self.type))
+        hit = not self.values.isdisjoint(item.target_values(self.type))
         return hit if self.include else not hit
 
 
@@ -127,20 +127,21 @@ class CompiledPromotion:
     targets: tuple[CompiledTarget, ...]
     discounts: tuple[CompiledDiscount, ...]
     messages: tuple[dict[str, Any], ...] = ()
+    is_universal: bool = False  # stackingType UNIVERSAL (a field: read for every candidate)
     source: Any = field(default=None, compare=False, repr=False)
-
-    @property
-    def is_universal(self) -> bool:
-        return self.stacking_type == StackingType.UNIVERSAL
 
     def discount_for(self, item: PricedItem) -> CompiledDiscount | None:
         """The first of its discounts whose targets (and the promotion's own) hold for the item."""
         if self.eligible_price_lists and item.price_list_id not in self.eligible_price_lists:
             return None
-        if not all(target.holds_for(item) for target in self.targets):
-            return None
+        for target in self.targets:
+            if not target.holds_for(item):
+                return None
         for discount in self.discounts:
-            if all(target.holds_for(item) for target in discount.targets):
+            for target in discount.targets:
+                if not target.holds_for(item):
+                    break
+            else:
                 return discount
         return None
 
@@ -185,6 +186,7 @@ def compile_promotion(record: Any) -> CompiledPromotion:
             message.model_dump(mode="json", by_alias=True) if hasattr(message, "model_dump") else message
             for message in getattr(record, "promotion_messages", None) or ()
         ),
+        is_universal=record.stacking_type == StackingType.UNIVERSAL,
         source=record,
     )
 

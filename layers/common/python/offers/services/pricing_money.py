@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from functools import cache
 
 ZERO = Decimal(0)
 
@@ -23,6 +24,7 @@ _MINOR_UNITS = {
 }
 
 
+@cache
 def minor_unit(currency: str) -> Decimal:
     """The smallest amount of a currency: 0.01 USD, 1 JPY, 0.001 KWD."""
     return Decimal(1).scaleb(-_MINOR_UNITS.get(currency.upper(), 2))
