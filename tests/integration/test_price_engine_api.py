@@ -195,3 +195,17 @@ def test_given_fifty_skus_and_many_promotions_when_evaluated_then_at_most_three_
         response = api.post("/price-engine/actions/evaluate-cart", cart)
     assert response.status == 200 and response.json()["appliedDiscounts"]
     assert calls == ["BatchGetItem", "BatchGetItem", "Query"]
+
+
+def test_given_a_deleted_price_list_when_a_cart_names_it_then_its_items_have_no_price(api: ApiClient):
+    list_id = setup_catalog(api)
+    other = api.post("/price-lists", {"name": "Outlet", "isDefault": False, "currency": "USD"}).json()["id"]
+    offer = {"startAt": days_from_now(-1), "price": {"base": 10}}
+    api.post("/prices", {"priceListId": other, "itemId": 1, "itemSku": "A", "offers": [offer]})
+    cart = {"cartItems": [{"itemId": 1, "quantity": 1, "priceListId": other}, {"itemId": 1, "quantity": 1}]}
+    before = api.post("/price-engine/actions/evaluate-cart", cart).json()
+    assert [line["price"]["lineTotalWithDiscounts"] for line in before["cartItems"]] == [10, 100]
+    assert api.delete(f"/price-lists/{other}").status == 200
+    after = api.post("/price-engine/actions/evaluate-cart", cart).json()
+    assert [line["priceListId"] for line in after["cartItems"]] == [list_id]
+    assert after["errors"] == [f"Price doesn't exist for product 1 in price list {other}"]

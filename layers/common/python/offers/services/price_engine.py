@@ -120,18 +120,32 @@ def evaluate_cart(tenant_id: str, request: EvaluateCart, at: datetime) -> dict[s
         for ci in request.cart_items
         if ci.price_list_id is not None
     ]
-    found = reads.batch_get([*([pointer] if needs_default else []), *named, *code_keys.values()])
+    list_keys = {
+        list_id: keys.price_list_key(tenant_id, list_id)
+        for list_id in {ci.price_list_id for ci in request.cart_items if ci.price_list_id is not None}
+    }
+    first = [*([pointer] if needs_default else []), *list_keys.values(), *named, *code_keys.values()]
+    found = reads.batch_get(first)
     default_id = (found.get(_id(pointer)) or {}).get("priceListId")
     if needs_default and default_id is not None:
+        list_keys[int(default_id)] = keys.price_list_key(tenant_id, int(default_id))
         found.update(
             reads.batch_get(
                 [
-                    keys.price_item_key(tenant_id, int(default_id), ci.item_id)
-                    for ci in request.cart_items
-                    if ci.price_list_id is None
+                    list_keys[int(default_id)],
+                    *(
+                        keys.price_item_key(tenant_id, int(default_id), ci.item_id)
+                        for ci in request.cart_items
+                        if ci.price_list_id is None
+                    ),
                 ]
             )
         )
+    live_lists = {  # a deleted list prices nothing
+        list_id
+        for list_id, key in list_keys.items()
+        if (stored := found.get(_id(key))) is not None and not stored.get("isDeleted")
+    }
     index = PromotionIndex.active_at(reads.live_promotions(tenant_id, at), at)
     customer_id = request.customer.id if request.customer else None
     checks = [_coupon_check(code, found.get(_id(key)), customer_id) for code, key in code_keys.items()]
@@ -140,7 +154,7 @@ def evaluate_cart(tenant_id: str, request: EvaluateCart, at: datetime) -> dict[s
         list_id = cart_item.price_list_id or default_id
         item = (
             found.get(_id(keys.price_item_key(tenant_id, int(list_id), cart_item.item_id)))
-            if list_id
+            if list_id is not None and int(list_id) in live_lists
             else None
         )
         priced = item and priced_item(
