@@ -163,29 +163,25 @@ class PriceListStore:
         if is_default is not None:
             clauses.append("isDefault = :default")
             values[":default"] = is_default
-        by_update = sort in (PriceListSort.UPDATED_ASC, PriceListSort.UPDATED_DESC)
-        if by_update:
+        if sort in (PriceListSort.UPDATED_ASC, PriceListSort.UPDATED_DESC):
             partition = keys.price_list_updated_partition(tenant_id)
-            extra: dict[str, Any] = {"index": keys.GSI1[0], "partition_attribute": keys.GSI1[1]}
+            where: dict[str, Any] = {"index": keys.GSI1[0], "partition_attribute": keys.GSI1[1]}
             key_attributes = (keys.PK, keys.SK, keys.GSI1[1], keys.GSI1[2])
         else:
             partition = keys.price_lists_partition(tenant_id)
-            extra = {
-                "sort_condition": "begins_with(#sk, :prefix)",
-                "values": {":prefix": keys.PRICE_LIST_SK_PREFIX},
-            }
+            where = {"sort_condition": "begins_with(#sk, :prefix)"}
+            values[":prefix"] = keys.PRICE_LIST_SK_PREFIX
             key_attributes = (keys.PK, keys.SK)
-        extra_values = extra.pop("values", {})
         items: list[dict[str, Any]] = []
         while True:
             page = self.table.query(
                 partition,
                 filter_expression=" AND ".join(clauses),
-                values={**values, **extra_values},
+                values=values,
                 limit=size + 1,
                 start_key=start_key,
                 forward=sort in (PriceListSort.UPDATED_ASC, PriceListSort.ID_ASC),
-                **extra,
+                **where,
             )
             for item in page.items:
                 items.append(item)
