@@ -4,13 +4,19 @@ discount unit (on items and carts), targets, coupons, money, and the promotion i
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from offers.clock import format_timestamp
+from offers.models.prices import PriceRecord
 from offers.services.pricing import CouponCheck, NoPrice, price_cart, price_item
 from offers.services.pricing_index import PromotionIndex
+from offers.services.pricing_items import priced_item, priced_stored_item
 from offers.services.pricing_money import minor_unit, prorate, to_minor_unit
+from offers.store.codec import from_item, to_item
+from offers.store.prices import price_items
 from tests.support.pricing import index, item, promotion
 
 D = Decimal
@@ -302,3 +308,35 @@ def test_given_random_promotions_when_priced_through_the_index_then_the_same_as_
         )
         fast, slow = price_item(sample, indexed), price_item(sample, naive)
         assert (fast.total, applied_ids(fast)) == (slow.total, applied_ids(slow))
+
+
+def test_a_stored_price_item_gives_the_engine_what_its_record_gives():
+    now = datetime.now(UTC)
+    offer = {
+        "startAt": now - timedelta(days=1),
+        "price": {"base": "19.99", "sale": "15.50", "cost": 7},
+        "priceRange": {
+            "priceMethodType": "QUANTITY_PRICING",
+            "ranges": [{"minQuantity": 5, "price": "14.25"}],
+        },
+    }
+    later = {"startAt": now + timedelta(days=1), "endAt": now + timedelta(days=2), "price": {"base": 1}}
+    record = PriceRecord.model_validate(
+        {
+            "priceListId": 1000001,
+            "itemId": 7,
+            "itemSku": "S-7",
+            "currency": "USD",
+            "offers": [offer, later],
+            "categories": ["shoes"],
+            "collections": ["summer"],
+            "attributes": [{"name": "color", "value": "red"}],
+            "createdAt": now,
+            "updatedAt": now,
+        }
+    )
+    stored = from_item(to_item(price_items("t" * 24, record)[0]))  # as DynamoDB gives it back
+    for quantity in (1, 6):
+        found = priced_stored_item(stored, quantity, format_timestamp(now))
+        assert found is not None and found[0] == priced_item(record, quantity, now)
+    assert priced_stored_item(stored, 1, format_timestamp(now - timedelta(days=2))) is None

@@ -20,10 +20,9 @@ from typing import Any
 from offers.clock import format_timestamp, parse_timestamp, utc_now
 from offers.errors import InvalidInput, NotFound, ProblemList
 from offers.models.exports import ExportFilter, FilterOperator
-from offers.models.prices import PriceRecord
 from offers.services.pricing import NoPrice, price_item
 from offers.services.pricing_index import PriceType, PromotionIndex
-from offers.services.pricing_items import priced_item
+from offers.services.pricing_items import priced_stored_item
 from offers.services.pricing_money import to_minor_unit
 from offers.settings import get_settings
 from offers.store import keys
@@ -179,38 +178,41 @@ class CalculatedPriceSource:
         for item in items:
             if item[keys.SK] == segment.upper:
                 continue  # BETWEEN includes the upper bound; the next segment starts there
-            row = calculated_price_row(PriceRecord.model_validate(item), index, at, spec["priceType"])
+            row = calculated_price_row(item, index, spec["calculationTime"], spec["priceType"])
             if row is not None:
                 yield row
 
 
 def calculated_price_row(
-    record: PriceRecord, index: PromotionIndex, at: datetime, price_type: str | None
+    item: dict[str, Any], index: PromotionIndex, at: str, price_type: str | None
 ) -> list[Any] | None:
-    """The row of one SKU in one list at ``at``; None when it has no price then or is filtered out."""
-    priced = priced_item(record, 1, at)
-    if priced is None or (price_type is not None and priced.price_type != price_type):
+    """The row of one stored price item at ``at``; None when it has no price then or is
+    filtered out."""
+    found = priced_stored_item(item, 1, at)
+    if found is None:
+        return None
+    priced, offer = found
+    if price_type is not None and priced.price_type != price_type:
         return None
     try:
         line = price_item(priced, index)
     except NoPrice:
         return None
-    offer = record.offer_at(at)
-    assert offer is not None  # priced_item found it
     messages = [m for applied in line.discounts for m in applied.promotion.messages]
 
     def texts(page: str) -> str:
         return MULTI_VALUE_SEPARATOR.join(m["message"] for m in messages if page in m.get("pages", ()))
 
+    currency = priced.currency
     return [
-        record.item_sku,
-        record.price_list_id,
-        _money(priced.cost, record.currency),
-        _money(priced.sale, record.currency),
-        _money(priced.base, record.currency),
-        format_timestamp(offer.start_at),
-        format_timestamp(offer.end_at),
-        _money(line.total, record.currency),
+        priced.sku,
+        priced.price_list_id,
+        _money(priced.cost, currency),
+        _money(priced.sale, currency),
+        _money(priced.base, currency),
+        offer["startAt"],
+        offer["endAt"],
+        _money(line.total, currency),
         MULTI_VALUE_SEPARATOR.join(applied.promotion.id for applied in line.discounts),
         texts("PDP"),
         texts("PLP"),

@@ -38,3 +38,41 @@ def priced_item(
         collections=frozenset((*record.collections, *collections)),
         attributes=frozenset((*(f"{a.name}:{a.value}" for a in record.attributes), *attributes)),
     )
+
+
+def _money(value: object) -> Decimal | None:
+    return None if value is None else Decimal(value)  # type: ignore[arg-type]
+
+
+def priced_stored_item(item: dict, quantity: int, at: str) -> tuple[PricedItem, dict] | None:
+    """``priced_item`` straight from a stored price item (exports: no model per row).
+
+    Stored timestamps have one fixed-width form, so comparing them as text is comparing times.
+    Returns the item and its offer active at ``at`` (also text), or None.
+    """
+    offer = next((o for o in item.get("offers", ()) if o["startAt"] <= at < o["endAt"]), None)
+    if offer is None:
+        return None
+    price = offer["price"]
+    price_range = offer.get("priceRange") or {}
+    return (
+        PricedItem(
+            sku=item["itemSku"],
+            item_id=item["itemId"],
+            price_list_id=item["priceListId"],
+            currency=item["currency"],
+            quantity=quantity,
+            base=_money(price.get("base")),
+            sale=_money(price.get("sale")),
+            cost=_money(price.get("cost")),
+            clearance=_money(price.get("clearance")),
+            ranges=tuple(
+                QuantityRange(r["minQuantity"], r.get("maxQuantity"), Decimal(r["price"]))
+                for r in price_range.get("ranges", ())
+            ),
+            categories=frozenset(item.get("categories", ())),
+            collections=frozenset(item.get("collections", ())),
+            attributes=frozenset(f"{a['name']}:{a['value']}" for a in item.get("attributes", ())),
+        ),
+        offer,
+    )
