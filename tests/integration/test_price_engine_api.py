@@ -209,3 +209,26 @@ def test_given_a_deleted_price_list_when_a_cart_names_it_then_its_items_have_no_
     after = api.post("/price-engine/actions/evaluate-cart", cart).json()
     assert [line["priceListId"] for line in after["cartItems"]] == [list_id]
     assert after["errors"] == [f"Price doesn't exist for product 1 in price list {other}"]
+
+
+def test_given_promotions_changed_when_evaluated_then_the_engine_sees_their_current_state(api: ApiClient):
+    list_id = setup_catalog(api)
+    ended = api.post("/promotions", percent_off(10)).json()
+    disabled = api.post("/promotions", percent_off(20)).json()
+    moved = api.post("/promotions", percent_off(30, startAt=days_from_now(-2), endAt=days_from_now(1))).json()
+    url, body = "/price-engine/actions/evaluate-products-by-id", {"priceListId": list_id, "itemIds": [1]}
+
+    def applied() -> list[str]:
+        return sorted(
+            d["promotion"]["id"] for d in api.post(url, body).json()["data"][0]["offer"]["discounts"]
+        )
+
+    assert applied() == sorted([ended["id"], disabled["id"], moved["id"]])
+    assert api.post(f"/promotions/{ended['id']}/actions/end").status == 200
+    assert api.post(f"/promotions/{disabled['id']}/actions/toggle", {"isEnabled": False}).status == 200
+    replaced = percent_off(30, startAt=days_from_now(-2), endAt=days_from_now(-1))
+    assert api.put(f"/promotions/{moved['id']}", replaced).status == 200
+    assert applied() == []
+    assert api.delete(f"/promotions/{disabled['id']}").status == 204
+    assert api.post(f"/promotions/{ended['id']}/actions/toggle", {"isEnabled": True}).status == 200
+    assert applied() == []  # ended stays ended
