@@ -232,3 +232,20 @@ def test_given_promotions_changed_when_evaluated_then_the_engine_sees_their_curr
     assert api.delete(f"/promotions/{disabled['id']}").status == 204
     assert api.post(f"/promotions/{ended['id']}/actions/toggle", {"isEnabled": True}).status == 200
     assert applied() == []  # ended stays ended
+
+
+def test_given_a_price_list_out_of_force_when_evaluated_then_it_prices_nothing_until_its_window(
+    api: ApiClient,
+):
+    window = {"startAt": days_from_now(2), "endAt": days_from_now(4)}
+    list_id = api.post(
+        "/price-lists", {"name": "Later", "isDefault": False, "currency": "USD", **window}
+    ).json()["id"]
+    offer = {"startAt": days_from_now(-1), "price": {"base": 10}}
+    api.post("/prices", {"priceListId": list_id, "itemId": 1, "itemSku": "A", "offers": [offer]})
+    url, body = "/price-engine/actions/evaluate-products-by-id", {"priceListId": list_id, "itemIds": [1]}
+    assert api.post(url, body).status == 207
+    inside = api.post(url, body, headers={"x-fabric-date": days_from_now(3)})
+    assert inside.status == 200 and inside.json()["data"][0]["offer"]["price"]["lineTotalWithDiscounts"] == 10
+    cart = {"cartItems": [{"itemId": 1, "quantity": 1, "priceListId": list_id}]}
+    assert api.post("/price-engine/actions/evaluate-cart", cart).json()["cartItems"] == []

@@ -198,3 +198,14 @@ def test_given_a_batch_when_some_entries_fail_then_data_error_names_them_and_the
     assert all_good.status == 201 and len(all_good.json()["data"]) == 3
     too_many = api.post("/prices/batch", {"data": [good] * 101})
     assert too_many.status == 400
+
+
+def test_given_a_list_with_prices_when_its_currency_changes_then_409(api: ApiClient):
+    list_id = price_list(api)["id"]
+    assert (
+        api.put(f"/price-lists/{list_id}", {"name": "x", "isDefault": False, "currency": "EUR"}).status == 200
+    )
+    api.post("/prices", price_body(list_id))
+    refused = api.put(f"/price-lists/{list_id}", {"name": "x", "isDefault": False, "currency": "USD"})
+    assert refused.status == 409 and refused.json()["type"] == "PRICE_LIST_CURRENCY_LOCKED"
+    assert api.get("/prices/1", query={"priceListId": list_id}).json()["priceMetadata"]["currency"] == "EUR"

@@ -101,12 +101,15 @@ def _price_lists(tenant_id: str, spec: dict[str, Any]) -> list[int]:
     wanted = spec["priceListIds"]
     if wanted is None:
         default = store.default_id(tenant_id, consistent=True)
-        return [] if default is None else [default]
+        if default is None:
+            return []
+        wanted = [default]
     found = store.get_many(tenant_id, wanted)
     missing = [i for i in wanted if i not in found]
     if missing:
         raise NotFound(f"No price list found with ids {missing}", code="PRICE_LIST_NOT_FOUND")
-    return list(wanted)
+    at = parse_timestamp(spec["calculationTime"])
+    return [i for i in wanted if found[i].active_at(at)]  # a list out of force prices nothing
 
 
 def _cuts(first: int, last: int, rows: float, target: int, max_windows: int) -> list[int]:

@@ -36,6 +36,14 @@ def _id(key: keys.Key) -> tuple[str, str]:
     return key[keys.PK], key[keys.SK]
 
 
+def _list_prices_at(stored: dict[str, Any] | None, at: datetime) -> bool:
+    """A list prices only while it exists and is in force (startAt <= at < endAt)."""
+    if stored is None or stored.get("isDeleted"):
+        return False
+    stamp = format_timestamp(at)
+    return bool(stored["startAt"] <= stamp < stored["endAt"])
+
+
 def _not_found(identifier: Any, channel_id: str, at: datetime, price_list_id: int) -> dict[str, str]:
     return {
         "type": "Not found",
@@ -63,11 +71,12 @@ def evaluate_products(
     price_list = found.get(_id(list_key))
     if price_list is None or price_list.get("isDeleted"):
         raise PriceListNotFound(list_id)
+    in_force = _list_prices_at(price_list, at)
     index = PromotionIndex.active_at(reads.live_promotions(tenant_id, at), at)
     quantities: dict[Any, int] = request.quantities()
     data, errors = [], []
     for ident in identifiers:
-        item = found.get(_id(item_keys[ident]))
+        item = found.get(_id(item_keys[ident])) if in_force else None
         priced = item and priced_item(PriceRecord.model_validate(item), quantities.get(ident, 1), at)
         try:
             line = price_item(priced, index) if priced else None
@@ -141,11 +150,7 @@ def evaluate_cart(tenant_id: str, request: EvaluateCart, at: datetime) -> dict[s
                 ]
             )
         )
-    live_lists = {  # a deleted list prices nothing
-        list_id
-        for list_id, key in list_keys.items()
-        if (stored := found.get(_id(key))) is not None and not stored.get("isDeleted")
-    }
+    live_lists = {list_id for list_id, key in list_keys.items() if _list_prices_at(found.get(_id(key)), at)}
     index = PromotionIndex.active_at(reads.live_promotions(tenant_id, at), at)
     customer_id = request.customer.id if request.customer else None
     checks = [_coupon_check(code, found.get(_id(key)), customer_id) for code, key in code_keys.items()]

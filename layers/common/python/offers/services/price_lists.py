@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from offers.clock import utc_now
+from offers.errors import Conflict
 from offers.models.prices import OPEN_END, PriceListInput, PriceListRecord, PriceListSort
 from offers.store.keys import Key
 from offers.store.price_lists import PriceListStore
+from offers.store.prices import PriceStore
 from offers.store.table import Page
 
 _store = PriceListStore()
@@ -34,6 +36,11 @@ def get_price_list(tenant_id: str, price_list_id: int) -> PriceListRecord:
 def replace_price_list(tenant_id: str, price_list_id: int, data: PriceListInput) -> PriceListRecord:
     """PUT: every field replaced (a missing startAt keeps the current one); id and createdAt kept."""
     current = _store.get(tenant_id, price_list_id, consistent=True)
+    if data.currency != current.currency and PriceStore().has_any(tenant_id, price_list_id):
+        raise Conflict(
+            f"price list {price_list_id} has prices in {current.currency}; its currency can't change",
+            code="PRICE_LIST_CURRENCY_LOCKED",
+        )
     record = current.model_copy(
         update={
             "name": data.name,

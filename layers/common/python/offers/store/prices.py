@@ -7,7 +7,6 @@ copy is written only if the SKU is free or already this item's: one SKU, one ite
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from offers.errors import Conflict, NotFound
@@ -78,19 +77,6 @@ class PriceStore:
         item = self.table.get(keys.price_item_key(tenant_id, price_list_id, item_id), consistent=True)
         return from_item(item) if item else None
 
-    def get_many(
-        self, tenant_id: str, price_list_id: int, *, item_ids: Sequence[int] = (), skus: Sequence[str] = ()
-    ) -> list[PriceRecord]:
-        """One BatchGet (up to 100 keys) by item ids or SKUs; missing ones are left out."""
-        wanted = [keys.price_item_key(tenant_id, price_list_id, i) for i in item_ids]
-        wanted += [keys.price_sku_key(tenant_id, price_list_id, s) for s in skus]
-        return [from_item(item) for item in self.table.batch_get(wanted)] if wanted else []
-
-    def get_many_by_key(self, tenant_id: str, wanted: Sequence[tuple[int, str]]) -> list[PriceRecord]:
-        """(price list, SKU) pairs across lists, one BatchGet per 100."""
-        found = self.table.batch_get([keys.price_sku_key(tenant_id, pl, sku) for pl, sku in wanted])
-        return [from_item(item) for item in found]
-
     def save(self, tenant_id: str, record: PriceRecord, previous: PriceRecord | None) -> None:
         """Create or replace, conditioned on what was read (a concurrent change is a 409)."""
         by_item, by_sku = price_items(tenant_id, record)
@@ -160,28 +146,15 @@ class PriceStore:
         )
         return Page([from_item(item) for item in page.items], page.last_key)
 
-    def items_between(
-        self, tenant_id: str, price_list_id: int, lower: int | None, upper: int | None
-    ) -> Iterator[dict[str, Any]]:
-        """Raw price items with lower <= itemId < upper (None: open), in item id order (exports)."""
-        low = keys.price_item_sort(lower or 0)
-        high = keys.price_item_sort(upper - 1) if upper is not None else keys.PRICE_ITEM_SK_PREFIX + "\uffff"
-        return self.table.query_all(
-            keys.prices_partition(tenant_id, price_list_id),
-            sort_condition="#sk BETWEEN :low AND :high",
-            values={":low": low, ":high": high},
-        )
-
-    def item_id_sample(self, tenant_id: str, price_list_id: int, limit: int) -> tuple[list[int], bool]:
-        """The first ``limit`` item ids of a list (keys only) and whether there are more."""
+    def has_any(self, tenant_id: str, price_list_id: int) -> bool:
         page = self.table.query(
             keys.prices_partition(tenant_id, price_list_id),
             sort_condition="begins_with(#sk, :prefix)",
             values={":prefix": keys.PRICE_ITEM_SK_PREFIX},
             projection="itemId",
-            limit=limit,
+            limit=1,
         )
-        return [int(item["itemId"]) for item in page.items], page.last_key is not None
+        return bool(page.items)
 
 
 def body_stamp(record: PriceRecord) -> str:
