@@ -11,7 +11,8 @@ import pytest
 
 from offers.clock import format_timestamp
 from offers.models.prices import PriceRecord
-from offers.services.pricing import CouponCheck, NoPrice, price_cart, price_item
+from offers.services.pricing import NoPrice, price_item
+from offers.services.pricing_cart import CouponCheck, price_cart
 from offers.services.pricing_index import PromotionIndex
 from offers.services.pricing_items import priced_item, priced_stored_item
 from offers.services.pricing_money import minor_unit, prorate, to_minor_unit

@@ -7,7 +7,8 @@ import sys
 from decimal import Decimal
 
 from local.template import ROOT
-from offers.services.pricing import CouponCheck, price_cart, price_item
+from offers.services.pricing import price_item
+from offers.services.pricing_cart import CouponCheck, price_cart
 from tests.support.pricing import index, item, promotion
 
 D = Decimal

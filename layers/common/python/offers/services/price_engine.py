@@ -12,7 +12,8 @@ from offers.models.coupons import CodeStatus, CouponCodeRecord
 from offers.models.price_engine import CartItem, EvaluateById, EvaluateBySku, EvaluateCart
 from offers.models.prices import PriceRecord
 from offers.services.price_engine_views import cart_view, offer_view
-from offers.services.pricing import CouponCheck, NoPrice, price_cart, price_item
+from offers.services.pricing import NoPrice, price_item
+from offers.services.pricing_cart import CouponCheck, price_cart
 from offers.services.pricing_index import PromotionIndex
 from offers.services.pricing_items import priced_item
 from offers.store import keys

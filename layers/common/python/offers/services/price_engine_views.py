@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from offers.models.promotions import DiscountUnit, StackingType
-from offers.services.pricing import Application, Applied, CartResult, Line, NotAppliedCoupon
+from offers.services.pricing import Application, Applied, Line
+from offers.services.pricing_cart import CartResult, NotAppliedCoupon
 from offers.services.pricing_index import CompiledDiscount, CompiledPromotion
 
 _DISCOUNT_TYPES = {DiscountUnit.FIXED: "FIXED_PRICE"}  # fabric's engine names FIXED this way

@@ -15,7 +15,6 @@ from typing import Any
 
 from offers.models.promotions import DiscountUnit, StackingType
 from offers.services.pricing_index import (
-    CART_LEVEL_TYPES,
     ITEM_LEVEL_TYPES,
     CompiledDiscount,
     CompiledPromotion,
@@ -23,7 +22,7 @@ from offers.services.pricing_index import (
     PriceType,
     PromotionIndex,
 )
-from offers.services.pricing_money import ZERO, prorate, to_minor_unit
+from offers.services.pricing_money import ZERO, to_minor_unit
 
 HUNDRED = Decimal(100)
 
@@ -60,51 +59,6 @@ class Line:
         return [message for applied in self.discounts for message in applied.promotion.messages]
 
 
-@dataclass(frozen=True)
-class CouponCheck:
-    """What the service found for a code the client sent: its promotion, or why it is refused."""
-
-    code: str
-    promotion_id: str | None
-    refusal: str | None = None
-
-
-@dataclass(frozen=True)
-class NotAppliedCoupon:
-    code: str
-    promotion_id: str | None
-    message: str
-
-
-@dataclass
-class CartResult:
-    lines: list[Line]
-    errors: list[str]
-    not_applied: list[NotAppliedCoupon]
-
-    @property
-    def applied(self) -> list[Applied]:
-        """Each promotion once, with its whole amount over the cart."""
-        totals: dict[str, Applied] = {}
-        for line in self.lines:
-            for applied in line.discounts:
-                known = totals.get(applied.promotion.id)
-                if known is None:
-                    totals[applied.promotion.id] = Applied(
-                        applied.promotion,
-                        applied.discount,
-                        applied.cart_amount if applied.cart_amount is not None else applied.amount,
-                        applied.quantity,
-                        applied.application,
-                        applied.coupon_code,
-                        applied.cart_amount,
-                    )
-                elif applied.cart_amount is None:
-                    known.amount += applied.amount
-                    known.quantity += applied.quantity
-        return list(totals.values())
-
-
 class NoPrice(Exception):
     """The item has no price to start from (no base, sale, clearance or range price)."""
 
@@ -112,7 +66,7 @@ class NoPrice(Exception):
 # -- discount amounts (step 4) -------------------------------------------------------------------
 
 
-def _amount(
+def amount_off(
     discount: CompiledDiscount, base: Decimal, quantity: int, currency: str, *, per_unit: bool
 ) -> Decimal:
     """What one discount takes off ``base`` (a line total, or matched lines' subtotal), or 0
@@ -137,18 +91,18 @@ def _amount(
 
 
 @dataclass(slots=True)
-class _Offer:
+class Offer:
     promotion: CompiledPromotion
     payload: Any
     amount: Decimal
 
 
-def _best(offers: Sequence[_Offer]) -> _Offer | None:
+def _best(offers: Sequence[Offer]) -> Offer | None:
     """The largest discount; ties go to the older promotion (lower promoId)."""
     return min(offers, key=lambda o: (-o.amount, o.promotion.promo_id), default=None)
 
 
-def choose(offers: Sequence[_Offer]) -> list[_Offer]:
+def choose(offers: Sequence[Offer]) -> list[Offer]:
     """The promotions of one level that apply together, all computed on the level's base.
 
     Per promotion type: the STACKABLE ones together, or the best TYPE_EXCLUSIVE one alone,
@@ -157,7 +111,7 @@ def choose(offers: Sequence[_Offer]) -> list[_Offer]:
     """
     if all(o.promotion.stacking_type == StackingType.STACKABLE for o in offers):
         return sorted(offers, key=lambda o: o.promotion.promo_id)  # the common case: all of them
-    combined: list[_Offer] = []
+    combined: list[Offer] = []
     others = sorted(
         (o for o in offers if o.promotion.stacking_type != StackingType.EXCLUSIVE),
         key=lambda o: (o.promotion.type, o.promotion.promo_id),
@@ -176,16 +130,16 @@ def choose(offers: Sequence[_Offer]) -> list[_Offer]:
     return sorted(combined, key=lambda o: o.promotion.promo_id)
 
 
-def _run(
+def run_levels(
     candidates: Sequence[tuple[CompiledPromotion, Any]],
     amount_of: Callable[[CompiledPromotion, Any], Decimal],
-    apply: Callable[[_Offer], None],
+    apply: Callable[[Offer], None],
 ) -> None:
     """Steps 2, 3 and 5 for candidates in (level, promoId) order; ``amount_of`` reads the current
     state, ``apply`` changes it (and caps the amount at what is left)."""
 
-    def offers(group: Iterable[tuple[CompiledPromotion, Any]]) -> list[_Offer]:
-        found = (_Offer(p, payload, amount_of(p, payload)) for p, payload in group)
+    def offers(group: Iterable[tuple[CompiledPromotion, Any]]) -> list[Offer]:
+        found = (Offer(p, payload, amount_of(p, payload)) for p, payload in group)
         return [offer for offer in found if offer.amount > 0]
 
     alone: list[tuple[CompiledPromotion, Any]] = []
@@ -220,25 +174,25 @@ def start_line(item: PricedItem) -> Line:
     return Line(item, unit, total, total)
 
 
-def _allowed(promotion: CompiledPromotion, coupons: dict[str, str]) -> bool:
+def allowed(promotion: CompiledPromotion, coupons: dict[str, str]) -> bool:
     return promotion.is_implicit or promotion.id in coupons
 
 
-def _discount_line(line: Line, index: PromotionIndex, coupons: dict[str, str]) -> None:
+def discount_line(line: Line, index: PromotionIndex, coupons: dict[str, str]) -> None:
     item = line.item
     if item.price_type == PriceType.CLEARANCE:  # a clearance price takes no promotions
         return
     candidates = []
     for promotion in index.candidates(item):
-        if promotion.type in ITEM_LEVEL_TYPES and _allowed(promotion, coupons):
+        if promotion.type in ITEM_LEVEL_TYPES and allowed(promotion, coupons):
             discount = promotion.discount_for(item)
             if discount is not None:
                 candidates.append((promotion, discount))
 
     def amount_of(_: CompiledPromotion, discount: CompiledDiscount) -> Decimal:
-        return _amount(discount, line.total, item.quantity, item.currency, per_unit=True)
+        return amount_off(discount, line.total, item.quantity, item.currency, per_unit=True)
 
-    def apply(offer: _Offer) -> None:
+    def apply(offer: Offer) -> None:
         amount = min(offer.amount, line.total)
         line.total -= amount
         line.discounts.append(
@@ -251,116 +205,11 @@ def _discount_line(line: Line, index: PromotionIndex, coupons: dict[str, str]) -
             )
         )
 
-    _run(candidates, amount_of, apply)
+    run_levels(candidates, amount_of, apply)
 
 
 def price_item(item: PricedItem, index: PromotionIndex) -> Line:
     """One item's price after its implicit item-level promotions (raises NoPrice)."""
     line = start_line(item)
-    _discount_line(line, index, {})
+    discount_line(line, index, {})
     return line
-
-
-# -- carts (evaluate-cart) ---------------------------------------------------------------------
-
-
-def _coupon_promotions(
-    coupons: Sequence[CouponCheck], index: PromotionIndex
-) -> tuple[dict[str, str], list[NotAppliedCoupon]]:
-    """Promotion id -> the code that unlocks it, and the codes refused before pricing."""
-    unlocked: dict[str, str] = {}
-    refused = []
-    for check in coupons:
-        if check.refusal is not None:
-            refused.append(NotAppliedCoupon(check.code, check.promotion_id, check.refusal))
-            continue
-        promotion = index.get(check.promotion_id or "")
-        if promotion is None or promotion.is_implicit:
-            refused.append(NotAppliedCoupon(check.code, check.promotion_id, "the coupon is not active"))
-        elif promotion.id in unlocked:
-            refused.append(
-                NotAppliedCoupon(check.code, promotion.id, "another code of this coupon is already applied")
-            )
-        else:
-            unlocked[promotion.id] = check.code
-    return unlocked, refused
-
-
-def _cart_candidates(
-    lines: Sequence[Line], index: PromotionIndex, coupons: dict[str, str]
-) -> list[tuple[CompiledPromotion, tuple[CompiledDiscount, list[Line]]]]:
-    """Cart promotions and, for each, its discount and the lines it covers (no clearance lines).
-    The discount is the promotion's first one that matches some line."""
-    found: dict[str, CompiledPromotion] = {}
-    for line in lines:
-        for promotion in index.candidates(line.item):
-            if promotion.type in CART_LEVEL_TYPES and _allowed(promotion, coupons):
-                found[promotion.id] = promotion
-    candidates = []
-    for promotion in sorted(found.values(), key=lambda p: (p.level, p.promo_id)):
-        covered: dict[int, list[Line]] = {}
-        for line in lines:
-            if line.item.price_type == PriceType.CLEARANCE:
-                continue
-            discount = promotion.discount_for(line.item)
-            if discount is not None:
-                covered.setdefault(discount.position, []).append(line)
-        if covered:
-            position = min(covered)
-            candidates.append((promotion, (promotion.discounts[position], covered[position])))
-    return candidates
-
-
-def _discount_cart(
-    lines: Sequence[Line], index: PromotionIndex, coupons: dict[str, str], currency: str
-) -> None:
-    def amount_of(_: CompiledPromotion, payload: tuple[CompiledDiscount, list[Line]]) -> Decimal:
-        discount, covered = payload
-        subtotal = sum((line.total for line in covered), ZERO)
-        quantity = sum(line.item.quantity for line in covered)
-        return _amount(discount, subtotal, quantity, currency, per_unit=False)
-
-    def apply(offer: _Offer) -> None:
-        discount, covered = offer.payload
-        amount = min(offer.amount, sum((line.total for line in covered), ZERO))
-        shares = prorate(amount, [line.total for line in covered], currency)
-        for line, share in zip(covered, shares, strict=True):
-            line.total -= share
-            line.discounts.append(
-                Applied(
-                    offer.promotion,
-                    discount,
-                    share,
-                    line.item.quantity,
-                    Application.CART,
-                    coupons.get(offer.promotion.id),
-                    amount,
-                )
-            )
-
-    _run(_cart_candidates(lines, index, coupons), amount_of, apply)
-
-
-def price_cart(
-    items: Sequence[PricedItem], index: PromotionIndex, coupons: Sequence[CouponCheck] = ()
-) -> CartResult:
-    """Item promotions on every line first (steps 1-5), then cart promotions over the
-    discounted lines (step 6). Coupons take part only when unlocked by a valid code."""
-    unlocked, refused = _coupon_promotions(coupons, index)
-    lines, errors = [], []
-    for item in items:
-        try:
-            lines.append(start_line(item))
-        except NoPrice as error:
-            errors.append(str(error))
-    for line in lines:
-        _discount_line(line, index, unlocked)
-    if lines:
-        _discount_cart(lines, index, unlocked, lines[0].item.currency)
-    used = {applied.promotion.id for line in lines for applied in line.discounts}
-    for promotion_id, code in unlocked.items():
-        if promotion_id not in used:
-            refused.append(
-                NotAppliedCoupon(code, promotion_id, "the cart does not meet the coupon's conditions")
-            )
-    return CartResult(lines, errors, refused)
