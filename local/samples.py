@@ -134,6 +134,7 @@ def seed_sample_data() -> None:
     _seed_exports(now)
     _seed_schedule(now)
     _seed_webhook(now)
+    _seed_prices(now)
 
 
 def _seed_webhook(now: datetime) -> None:
@@ -242,4 +243,50 @@ def _seed_exports(now: datetime) -> None:
     Table().batch_write(
         puts=[export_item(SAMPLE_TENANT_ID, record) for record in (done, running, ready)] + [segment],
         deletes=[keys.export_segment_key(SAMPLE_TENANT_ID, SAMPLE_RUNNING_EXPORT_ID, "w00000")],
+    )
+
+
+SAMPLE_PRICE_LIST_ID = 1000001  # the default list; items 1001-1003 (SAMPLE-SKU, -2, -3)
+SAMPLE_SPARE_PRICE_LIST_ID = 1000002  # for the delete event
+
+
+def _seed_prices(now: datetime) -> None:
+    from offers.models.prices import PriceListRecord, PriceRecord  # noqa: PLC0415 - after the env is set
+    from offers.store import keys  # noqa: PLC0415
+    from offers.store.price_lists import to_item as price_list_item  # noqa: PLC0415
+    from offers.store.prices import price_items  # noqa: PLC0415
+    from offers.store.table import Table  # noqa: PLC0415
+
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    lists = [
+        PriceListRecord(
+            id=list_id,
+            name=name,
+            is_default=list_id == SAMPLE_PRICE_LIST_ID,
+            currency="USD",
+            start_at=start,
+            end_at=datetime(2099, 12, 31, 23, 59, 59, 999000, tzinfo=UTC),
+            created_at=now,
+            updated_at=now,
+        )
+        for list_id, name in ((SAMPLE_PRICE_LIST_ID, "United States"), (SAMPLE_SPARE_PRICE_LIST_ID, "Outlet"))
+    ]
+    prices = [
+        PriceRecord(
+            price_list_id=SAMPLE_PRICE_LIST_ID,
+            item_id=1000 + n,
+            item_sku="SAMPLE-SKU" if n == 1 else f"SAMPLE-SKU-{n}",
+            currency="USD",
+            offers=[{"startAt": start, "price": {"base": 49.99, "cost": 20}}],
+            categories=["shoes"],
+            created_at=now,
+            updated_at=now,
+        )
+        for n in (1, 2, 3)
+    ]
+    Table().batch_write(
+        puts=[price_list_item(SAMPLE_TENANT_ID, record) for record in lists]
+        + [{**keys.default_price_list_key(SAMPLE_TENANT_ID), "priceListId": SAMPLE_PRICE_LIST_ID}]
+        + [{**keys.price_list_id_counter_key(SAMPLE_TENANT_ID), "value": SAMPLE_SPARE_PRICE_LIST_ID}]
+        + [item for record in prices for item in price_items(SAMPLE_TENANT_ID, record)]
     )

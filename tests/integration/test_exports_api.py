@@ -119,7 +119,6 @@ def redemption_filter(field: str, operator: str, value: object) -> dict:
 @pytest.mark.parametrize(
     ("body", "status", "error_type", "field"),
     [
-        ({"type": "CALCULATED_PRICE"}, 400, "EXPORT_TYPE_NOT_SUPPORTED", "type"),
         ({"type": "COUPONS"}, 400, "REQUEST_VALIDATION", "type"),
         (redemption_filter("color", "EQUAL", "x"), 400, "INVALID_FILTER_FIELD", "filters[0].field"),
         (

@@ -29,12 +29,14 @@ class FilterOperator(StrEnum):
 
 
 FilterValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+# CALCULATED_PRICE's priceListIds are numbers; strict, so true/1.5 are not taken for ids.
+FilterNumber = Annotated[int, Field(strict=True)]
 
 
 class ExportFilter(RequestModel):
     field: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     operator: FilterOperator
-    value: FilterValue | list[FilterValue]
+    value: FilterValue | FilterNumber | list[FilterValue | FilterNumber]
 
 
 class ExportInput(RequestModel):

@@ -103,6 +103,32 @@ class Limit(RequestModel):
     quantity: int = Field(ge=1, le=1_000_000_000)
 
 
+class MessagePage(StrEnum):
+    PDP = "PDP"
+    PLP = "PLP"
+    CART = "Cart"
+    CHECKOUT = "Checkout"
+
+
+class MessageType(StrEnum):
+    DISCOUNT = "DISCOUNT"
+    PROXIMITY = "PROXIMITY"
+    POTENTIAL_DISCOUNT = "POTENTIAL_DISCOUNT"
+
+
+class PromotionMessage(RequestModel):
+    """A message shops show where a promotion applies (fabric's price engine returns them)."""
+
+    title: Annotated[str, StringConstraints(max_length=200)] = ""
+    message: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    pages: list[MessagePage] = Field(min_length=1, max_length=4)
+    locales: list[Annotated[str, StringConstraints(max_length=20)]] = Field(
+        default_factory=list, max_length=50
+    )
+    type: MessageType = MessageType.DISCOUNT
+    threshold: Amount | None = Field(None, ge=0, max_digits=14, decimal_places=4)
+
+
 class PromotionInput(RequestModel):
     """Body of POST /promotions and PUT /promotions/{id} (PUT replaces every field)."""
 
@@ -120,6 +146,7 @@ class PromotionInput(RequestModel):
     targets: list[Target] = Field(default_factory=list, max_length=20)
     limits: list[Limit] = Field(default_factory=list, max_length=len(LimitType))
     additional_attributes: AdditionalAttributes = Field(default_factory=list)
+    promotion_messages: list[PromotionMessage] = Field(default_factory=list, max_length=20)
 
     @field_validator("end_at")
     @classmethod

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from offers.clock import TimestampOutOfRange, format_timestamp, parse_timestamp
 from offers.errors import InvalidInput, ProblemList, quoted
 from offers.models.exports import ExportFilter, ExportType, FilterOperator
+from offers.services.export_calculated_prices import CalculatedPriceSource
 from offers.settings import get_settings
 from offers.store import keys
 from offers.store.merge import sort_key_range
@@ -359,7 +360,10 @@ def _windows(
     return list(pairwise(bounds))
 
 
-SOURCES: dict[ExportType, ExportSource] = {ExportType.REDEMPTION: RedemptionSource()}
+SOURCES: dict[ExportType, ExportSource] = {
+    ExportType.REDEMPTION: RedemptionSource(),
+    ExportType.CALCULATED_PRICE: CalculatedPriceSource(),  # services/export_calculated_prices.py
+}
 
 
 def source_for(export_type: ExportType) -> ExportSource:

@@ -484,3 +484,81 @@ def webhook_delivery_key(tenant_id: str, webhook_id: str, event_id: str) -> Key:
         PK: webhook_deliveries_partition(tenant_id, webhook_id),
         SK: f"{DELIVERY_SK_PREFIX}{part(event_id)}",
     }
+
+
+# -- pricing --------------------------------------------------------------------------------------
+# The price engine loads a tenant's promotions that have not ended by the moment it prices at
+# with one Query on GSI6 (promotions carry gsi6pk/gsi6sk; sort key = end, open end last).
+# Price lists live in one collection per tenant (sorted by numeric id), listed by update time
+# on GSI1; the default list is a pointer item changed in the same transaction as the lists.
+# Each item's price in a list is stored twice in the list's partition, under its item id and
+# under its SKU, so the engine reads either identifier with one BatchGet.
+
+
+def pricing_promotions_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}PRICING"
+
+
+def pricing_promotion_end(end_at: str | None, promotion_id: str) -> str:
+    return f"{end_at or OPEN_END}#{promotion_id}"
+
+
+def pricing_promotion_attributes(tenant_id: str, promotion_id: str, end_at: str | None) -> dict[str, str]:
+    return {
+        GSI6[1]: pricing_promotions_partition(tenant_id),
+        GSI6[2]: pricing_promotion_end(end_at, promotion_id),
+    }
+
+
+def price_lists_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}PRICELIST"
+
+
+PRICE_LIST_SK_PREFIX = "PL#"
+
+
+def price_list_sort(price_list_id: int) -> str:
+    return f"{PRICE_LIST_SK_PREFIX}{price_list_id:012d}"
+
+
+def price_list_key(tenant_id: str, price_list_id: int) -> Key:
+    return {PK: price_lists_partition(tenant_id), SK: price_list_sort(price_list_id)}
+
+
+def default_price_list_key(tenant_id: str) -> Key:
+    """Points at the tenant's default list (attribute ``priceListId``)."""
+    return {PK: price_lists_partition(tenant_id), SK: "DEFAULT"}
+
+
+def price_list_id_counter_key(tenant_id: str) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}COUNTER", SK: "PRICE_LIST_ID"}
+
+
+def price_list_updated_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}PLU"
+
+
+def price_list_index_attributes(tenant_id: str, price_list_id: int, updated_at: str) -> dict[str, str]:
+    return {
+        GSI1[1]: price_list_updated_partition(tenant_id),
+        GSI1[2]: f"{updated_at}#{price_list_id:012d}",
+    }
+
+
+def prices_partition(tenant_id: str, price_list_id: int) -> str:
+    return f"{tenant_prefix(tenant_id)}PRICE#{price_list_id}"
+
+
+PRICE_ITEM_SK_PREFIX = "ITEM#"
+
+
+def price_item_sort(item_id: int) -> str:
+    return f"{PRICE_ITEM_SK_PREFIX}{item_id:012d}"
+
+
+def price_item_key(tenant_id: str, price_list_id: int, item_id: int) -> Key:
+    return {PK: prices_partition(tenant_id, price_list_id), SK: price_item_sort(item_id)}
+
+
+def price_sku_key(tenant_id: str, price_list_id: int, sku: str) -> Key:
+    return {PK: prices_partition(tenant_id, price_list_id), SK: f"SKU#{part(sku)}"}

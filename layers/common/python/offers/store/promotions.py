@@ -32,7 +32,8 @@ def to_item(tenant_id: str, record: PromotionRecord) -> dict[str, Any]:
         end_at=body.get("endAt"),
         level=record.level,
     )
-    return {**keys.promotion_key(tenant_id, record.id), "entity": ENTITY, **index, **body}
+    pricing = keys.pricing_promotion_attributes(tenant_id, record.id, body.get("endAt"))
+    return {**keys.promotion_key(tenant_id, record.id), "entity": ENTITY, **index, **pricing, **body}
 
 
 def from_item(item: dict[str, Any]) -> PromotionRecord:
@@ -101,6 +102,7 @@ class PromotionStore:
                 level=data.level,
             )
         )
+        fields.update(keys.pricing_promotion_attributes(tenant_id, promotion_id, fields.get("endAt")))
         unset = [
             field.alias or name
             for name, field in type(data).model_fields.items()
@@ -152,7 +154,7 @@ class PromotionStore:
         try:
             item = self.table.update(
                 keys.promotion_key(tenant_id, promotion_id),
-                "SET endAt = :now, updatedAt = :now, #psu = :psu, #pse = :pse",
+                "SET endAt = :now, updatedAt = :now, #psu = :psu, #pse = :pse, #pre = :pre",
                 condition=(
                     "attribute_exists(pk) AND startAt < :now"
                     " AND (attribute_not_exists(endAt) OR endAt > :now)"
@@ -160,11 +162,13 @@ class PromotionStore:
                 names={
                     "#psu": keys.SEARCH_BY_UPDATED.sort_attribute,
                     "#pse": keys.SEARCH_BY_END.sort_attribute,
+                    "#pre": keys.GSI6[2],
                 },
                 values={
                     ":now": stamp,
                     ":psu": keys.search_updated(stamp, promotion_id),
                     ":pse": keys.search_end(stamp, promotion_id),
+                    ":pre": keys.pricing_promotion_end(stamp, promotion_id),
                 },
             )
         except ConditionFailed as error:

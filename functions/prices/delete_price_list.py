@@ -1,0 +1,15 @@
+"""DELETE /price-lists/{id}: delete a price list -> the record with isDeleted: true."""
+
+from offers.api.resolver import OffersResolver
+from offers.api.responses import ok
+from offers.services import price_lists
+
+app = OffersResolver()
+
+
+@app.delete("/price-lists/<price_list_id>")
+def delete_price_list(price_list_id: int):
+    return ok(price_lists.delete_price_list(app.tenant_id, price_list_id))
+
+
+lambda_handler = app.lambda_handler

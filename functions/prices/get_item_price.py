@@ -1,0 +1,30 @@
+"""GET /prices/{itemId}?priceListId=&status=&size=&offset=: an item's offers and metadata."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from offers.api.resolver import OffersResolver
+from offers.api.responses import ok
+from offers.models.prices import OfferStatus
+from offers.services import prices
+
+app = OffersResolver()
+
+
+@app.get("/prices/<item_id>")
+def get_item_price(
+    item_id: int,
+    price_list_id: Annotated[int | None, Query(alias="priceListId", ge=1)] = None,
+    status: Annotated[OfferStatus, Query()] = OfferStatus.ALL,
+    size: Annotated[int, Query(ge=1, le=100)] = 10,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+):
+    return ok(
+        prices.item_offers(
+            app.tenant_id, price_list_id, item_id=item_id, status=status, size=size, offset=offset
+        )
+    )
+
+
+lambda_handler = app.lambda_handler

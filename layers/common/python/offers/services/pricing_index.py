@@ -1,0 +1,244 @@
+"""What the price engine works on: items with their prices, promotions compiled for matching,
+and an index that finds an item's candidate promotions without testing every promotion.
+
+A promotion (one of its discounts) is filed under one of its positive targets, e.g. SKU
+``A-1`` or CATEGORY ``shoes``; an item looks up its own SKU, categories, collections and
+attributes and gets only the promotions filed there, plus those that target everything.
+Only those candidates are checked in full.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from offers.models.promotions import PromotionType, StackingType, TargetOperator, TargetType
+
+ITEM_LEVEL_TYPES = frozenset({PromotionType.PRODUCT, PromotionType.QUANTITY})
+CART_LEVEL_TYPES = frozenset({PromotionType.CART})
+
+
+class PriceType:
+    BASE = "BASE"
+    SALE = "SALE"
+    CLEARANCE = "CLEARANCE"
+
+
+@dataclass(frozen=True)
+class QuantityRange:
+    min_quantity: int
+    max_quantity: int | None
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class PricedItem:
+    """One item to price: its offer's amounts (already in the currency's minor unit) and what
+    promotions target (its SKU, categories, collections and ``name:value`` attributes)."""
+
+    sku: str | None
+    item_id: int | None
+    price_list_id: int
+    currency: str
+    quantity: int
+    base: Decimal | None
+    sale: Decimal | None = None
+    cost: Decimal | None = None
+    clearance: Decimal | None = None
+    ranges: tuple[QuantityRange, ...] = ()
+    categories: frozenset[str] = frozenset()
+    collections: frozenset[str] = frozenset()
+    attributes: frozenset[str] = frozenset()
+
+    @property
+    def price_type(self) -> str:
+        if self.clearance is not None:
+            return PriceType.CLEARANCE
+        if self.sale is not None:
+            return PriceType.SALE
+        return PriceType.BASE
+
+    @property
+    def unit_price(self) -> Decimal | None:
+        """Clearance beats sale, sale beats base; a quantity range's price is the base for that
+        quantity."""
+        if self.clearance is not None:
+            return self.clearance
+        if self.sale is not None:
+            return self.sale
+        for quantity_range in self.ranges:
+            if self.quantity >= quantity_range.min_quantity and (
+                quantity_range.max_quantity is None or self.quantity <= quantity_range.max_quantity
+            ):
+                return quantity_range.price
+        return self.base
+
+    def target_values(self, target_type: str) -> Iterable[str]:
+        if target_type == TargetType.SKU:
+            return (self.sku,) if self.sku else ()
+        if target_type == TargetType.CATEGORY:
+            return self.categories
+        if target_type == TargetType.COLLECTION:
+            return self.collections
+        if target_type == TargetType.ATTRIBUTE:
+            return self.attributes
+        return (self.price_type,)  # PRICE_TYPE
+
+
+@dataclass(frozen=True)
+class CompiledTarget:
+    type: str
+    include: bool
+    values: frozenset[str]
+
+    def holds_for(self, item: PricedItem) -> bool:
+        hit = not self.values.isdisjoint(item.target_values(self.type))
+        return hit if self.include else not hit
+
+
+@dataclass(frozen=True)
+class CompiledDiscount:
+    position: int
+    unit: str
+    value: Decimal
+    targets: tuple[CompiledTarget, ...]
+    min_quantity: int | None
+    min_spend: Decimal | None
+    max_discount: Decimal | None
+
+
+@dataclass(frozen=True)
+class CompiledPromotion:
+    """A promotion as the engine needs it; ``source`` is the record it came from."""
+
+    id: str
+    promo_id: int
+    name: str
+    type: str
+    level: int
+    stacking_type: str
+    is_exclusive: bool
+    is_implicit: bool
+    eligible_price_lists: frozenset[int]
+    targets: tuple[CompiledTarget, ...]
+    discounts: tuple[CompiledDiscount, ...]
+    messages: tuple[dict[str, Any], ...] = ()
+    is_universal: bool = False  # stackingType UNIVERSAL (a field: read for every candidate)
+    source: Any = field(default=None, compare=False, repr=False)
+
+    def discount_for(self, item: PricedItem) -> CompiledDiscount | None:
+        """The first of its discounts whose targets (and the promotion's own) hold for the item."""
+        if self.eligible_price_lists and item.price_list_id not in self.eligible_price_lists:
+            return None
+        for target in self.targets:
+            if not target.holds_for(item):
+                return None
+        for discount in self.discounts:
+            for target in discount.targets:
+                if not target.holds_for(item):
+                    break
+            else:
+                return discount
+        return None
+
+
+def _targets(targets: Sequence[Any]) -> tuple[CompiledTarget, ...]:
+    return tuple(
+        CompiledTarget(
+            type=str(target.type),
+            include=target.operator == TargetOperator.IN,
+            values=frozenset(target.values),
+        )
+        for target in targets
+    )
+
+
+def compile_promotion(record: Any) -> CompiledPromotion:
+    """From a PromotionRecord (or anything with its attributes)."""
+    return CompiledPromotion(
+        id=record.id,
+        promo_id=record.promo_id,
+        name=record.name,
+        type=str(record.type),
+        level=record.level,
+        stacking_type=str(record.stacking_type),
+        is_exclusive=record.is_exclusive,
+        is_implicit=record.is_implicit,
+        eligible_price_lists=frozenset(record.eligible_price_lists),
+        targets=_targets(record.targets),
+        discounts=tuple(
+            CompiledDiscount(
+                position=i,
+                unit=str(discount.unit),
+                value=Decimal(discount.value),
+                targets=_targets(discount.targets),
+                min_quantity=discount.min_quantity,
+                min_spend=discount.min_spend,
+                max_discount=discount.max_discount,
+            )
+            for i, discount in enumerate(record.discounts)
+        ),
+        messages=tuple(
+            message.model_dump(mode="json", by_alias=True) if hasattr(message, "model_dump") else message
+            for message in getattr(record, "promotion_messages", None) or ()
+        ),
+        is_universal=record.stacking_type == StackingType.UNIVERSAL,
+        source=record,
+    )
+
+
+def is_active(record: Any, at: datetime) -> bool:
+    return bool(record.is_enabled and record.start_at <= at and (record.end_at is None or at < record.end_at))
+
+
+_INDEXED_TYPES = (TargetType.SKU, TargetType.CATEGORY, TargetType.COLLECTION, TargetType.ATTRIBUTE)
+
+
+def _anchor(promotion: CompiledPromotion, discount: CompiledDiscount) -> CompiledTarget | None:
+    """A positive target every matching item must satisfy: where the promotion is filed."""
+    for target in (*discount.targets, *promotion.targets):
+        if target.include and target.type in _INDEXED_TYPES:
+            return target
+    return None
+
+
+class PromotionIndex:
+    """The promotions active at one moment, filed by target. Built once per request (or
+    export segment), then asked once per item."""
+
+    def __init__(self, promotions: Iterable[CompiledPromotion]):
+        self.promotions = sorted(promotions, key=lambda p: (p.level, p.promo_id))
+        self._order = {promotion.id: n for n, promotion in enumerate(self.promotions)}
+        self._by_target: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._everywhere: set[str] = set()
+        self._by_id = {promotion.id: promotion for promotion in self.promotions}
+        for promotion in self.promotions:
+            for discount in promotion.discounts:
+                anchor = _anchor(promotion, discount)
+                if anchor is None:
+                    self._everywhere.add(promotion.id)
+                else:
+                    for value in anchor.values:
+                        self._by_target[(anchor.type, value)].add(promotion.id)
+
+    @classmethod
+    def active_at(cls, records: Iterable[Any], at: datetime) -> PromotionIndex:
+        return cls(compile_promotion(record) for record in records if is_active(record, at))
+
+    def __len__(self) -> int:
+        return len(self.promotions)
+
+    def get(self, promotion_id: str) -> CompiledPromotion | None:
+        return self._by_id.get(promotion_id)
+
+    def candidates(self, item: PricedItem) -> list[CompiledPromotion]:
+        """Promotions that may apply to the item, in (level, promoId) order; not yet checked."""
+        found = set(self._everywhere)
+        for target_type in _INDEXED_TYPES:
+            for value in item.target_values(target_type):
+                found.update(self._by_target.get((target_type, value), ()))
+        return [self._by_id[pid] for pid in sorted(found, key=self._order.__getitem__)]
