@@ -119,7 +119,6 @@ def test_given_defaults_when_created_then_utc_and_enabled(api: ApiClient):
         ({"expression": "whenever"}, "expression"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"export": {"dialect": "fabric", "body": {"type": "COUPONS"}}}, "export.body.type"),
-        ({"export": {"dialect": "fabric", "body": {"type": "CALCULATED_PRICE"}}}, "export.body.type"),
         (
             {
                 "export": {
