@@ -19,11 +19,11 @@ LAYER_PYVER := $(subst python,,$(RUNTIME))
 TENANT ?= 000000000000000000000001
 
 .DEFAULT_GOAL := help
-.PHONY: help serve token test test-future lint unit integration e2e template-lint build bench bench-search bench-export sam-local-check clean
+.PHONY: help serve emulator token test test-future lint unit integration e2e template-lint build bench bench-search bench-export sam-local-check clean
 
 help:
 	@echo "make serve | token TENANT=<24 chars> | test | test-future | lint | unit | integration | e2e | template-lint"
-	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | sam-local-check | bench | bench-search | bench-export | clean"
+	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | emulator | sam-local-check | bench | bench-search | bench-export | clean"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -39,6 +39,13 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 
 serve: $(VENV)/.installed
 	$(PY) -m local.server
+
+# An AWS emulator (moto on 127.0.0.1) holding the table, the bucket and the data the events in
+# events/ refer to, for `sam local invoke` / `start-api` by hand (README, "sam local invoke").
+# Prints ENDPOINT=...; writes .local/sam-env.json (--env-vars) and .local/emulator.pid.
+EMULATOR_PORT ?= 4566
+emulator: $(VENV)/.installed
+	EMULATOR_PORT=$(EMULATOR_PORT) $(PY) -m local.emulator
 
 token: $(VENV)/.installed
 	@$(PY) -m local.devtokens $(TENANT)
@@ -79,8 +86,9 @@ build: $(SAM_VENV)/.installed
 	LAYER_PLATFORM=$(LAYER_PLATFORM) LAYER_PYVER=$(LAYER_PYVER) \
 		$(SAM) build --parameter-overrides Architecture=$(ARCH) PythonRuntime=$(RUNTIME)
 
-# Every event in events/ through `sam local invoke` in the Lambda container. Needs dockerd and
-# the stand-in image from ../shared/tools/sam-local (see README, "sam local invoke").
+# Every event in events/ through `sam local invoke` in the Lambda container, then a few routes
+# through `sam local start-api`. Needs dockerd and the stand-in image from
+# ../shared/tools/sam-local (see README, "sam local invoke"). Not part of `make test`.
 sam-local-check: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(MAKE) build ARCH=x86_64 RUNTIME=$(RUNTIME)
 	SAM_PY=$(CURDIR)/$(SAM_VENV)/bin/python $(PY) -m local.sam_check --runtime $(RUNTIME)
