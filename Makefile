@@ -19,11 +19,11 @@ LAYER_PYVER := $(subst python,,$(RUNTIME))
 TENANT ?= 000000000000000000000001
 
 .DEFAULT_GOAL := help
-.PHONY: help serve emulator token test test-future lint unit integration e2e template-lint build bench bench-search bench-export sam-local-check clean
+.PHONY: help serve emulator sam-api token test test-future lint unit integration e2e template-lint build bench bench-search bench-export sam-local-check clean
 
 help:
 	@echo "make serve | token TENANT=<24 chars> | test | test-future | lint | unit | integration | e2e | template-lint"
-	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | emulator | sam-local-check | bench | bench-search | bench-export | clean"
+	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | emulator | sam-api | sam-local-check | bench | bench-search | bench-export | clean"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -46,6 +46,18 @@ serve: $(VENV)/.installed
 EMULATOR_PORT ?= 4566
 emulator: $(VENV)/.installed
 	EMULATOR_PORT=$(EMULATOR_PORT) $(PY) -m local.emulator
+
+# `sam local start-api` on 127.0.0.1:$(SAM_API_PORT): API Gateway emulation, the authorizer and
+# every function in Lambda containers, against `make emulator` (after `make build ARCH=x86_64`
+# and the stand-in image, see README). Records its PID in .local/sam-api.pid.
+SAM_API_PORT ?= 3001
+ENDPOINT ?= http://127.0.0.1:$(EMULATOR_PORT)
+sam-api: $(SAM_VENV)/.installed
+	@test -f .local/sam-env.json || { echo "start the emulator first: make emulator" >&2; exit 1; }
+	mkdir -p .local && echo $$$$ > .local/sam-api.pid && exec $(SAM_VENV)/bin/python local/sam_http_api.py \
+		local start-api --template .aws-sam/build/template.yaml --env-vars .local/sam-env.json \
+		--warm-containers LAZY --host 127.0.0.1 --port $(SAM_API_PORT) --parameter-overrides \
+		"Architecture=x86_64 PythonRuntime=$(RUNTIME) TokenIssuer=https://offers.local/issuer JwksUrl=https://offers.local/.well-known/jwks.json LocalEndpointUrl=$(ENDPOINT)"
 
 token: $(VENV)/.installed
 	@$(PY) -m local.devtokens $(TENANT)

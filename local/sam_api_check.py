@@ -1,8 +1,9 @@
 """A few routes through ``sam local start-api``: API Gateway emulation, the authorizer and the
 functions in their Lambda containers, against the emulator (part of ``make sam-local-check``).
 
-What a user does after the README's steps: start-api with the emulator's --env-vars file and
-LocalEndpointUrl, a bearer token from ``make token``, curl a promotion and a redemption.
+What a user does after the README's steps: ``make sam-api`` (start-api with the emulator's
+--env-vars file and LocalEndpointUrl), a bearer token from ``make token``, then a promotion
+and a redemption.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from typing import Any
 from local import devtokens
 from local.emulator import write_sam_environment
 from local.samples import SAMPLE_TENANT_ID
+from local.template import ROOT
+
+SAM_HTTP_API = ROOT / "local" / "sam_http_api.py"
 
 STARTUP_SECONDS = 120
 REQUEST_SECONDS = 120  # a cold container: SAM builds the layered image, then starts it
@@ -104,11 +108,12 @@ def _exercise(base_url: str) -> list[tuple[str, int, int, Any, float]]:
     return results
 
 
-def check_api(sam: str, template: str, overrides: str, environment: dict[str, str]) -> int:
-    """Start `sam local start-api`, call a few routes, stop it; the number of failures."""
+def check_api(sam_python: str, template: str, overrides: str, environment: dict[str, str]) -> int:
+    """Start `sam local start-api` as `make sam-api` does, call a few routes, stop it; the
+    number of failures."""
     port = _free_port()
     command = [
-        sam, "local", "start-api",
+        sam_python, str(SAM_HTTP_API), "local", "start-api",
         "--template", template,
         "--env-vars", str(write_sam_environment()),
         "--parameter-overrides", overrides,

@@ -94,7 +94,8 @@ def main() -> int:
     try:
         failures = _invoke_events(args, overrides_text, sam_environment)
         if not args.no_api and not args.functions:
-            failures += check_api(args.sam, args.template, overrides_text, sam_environment)
+            sam_python = os.environ.get("SAM_PY") or str(ROOT / ".venv-sam" / "bin" / "python")
+            failures += check_api(sam_python, args.template, overrides_text, sam_environment)
     finally:
         aws.stop()
     return 1 if failures else 0
