@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import textwrap
 
 import boto3
 import pytest
 
 from local.stack import LOCAL_PARAMETERS
-from local.template import ROOT, TEMPLATE_PATH, Template
-
-SAM_PYTHON = ROOT / ".venv-sam" / "bin" / "python"
+from local.template import TEMPLATE_PATH, Template
+from tests.unit.sam_cli import run_in_sam_cli
 
 # What `sam local invoke` / `start-api` give each function: SAM CLI's own template provider,
 # which resolves only the intrinsics it understands and stringifies the rest to "".
@@ -36,16 +34,7 @@ _SAM_ENVIRONMENTS = textwrap.dedent(
 
 
 def _sam_cli_endpoints(overrides: dict[str, str]) -> dict[str, str | None]:
-    if not SAM_PYTHON.exists():
-        pytest.skip("needs the SAM CLI venv (make .venv-sam/.installed)")
-    run = subprocess.run(
-        [str(SAM_PYTHON), "-c", _SAM_ENVIRONMENTS, str(TEMPLATE_PATH), json.dumps(overrides)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"SAM_CLI_TELEMETRY": "0", "PATH": "/usr/bin:/bin"},
-    )
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    return run_in_sam_cli(_SAM_ENVIRONMENTS, str(TEMPLATE_PATH), json.dumps(overrides))
 
 
 def test_given_local_endpoint_url_then_sam_cli_gives_it_to_every_function():

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import textwrap
 
-import pytest
-
 from local.template import ROOT
-
-SAM_PYTHON = ROOT / ".venv-sam" / "bin" / "python"
+from tests.unit.sam_cli import run_in_sam_cli
 
 # SAM CLI's own v2 event builder, fed a Flask request as `sam local start-api` receives it.
 _EVENT_HEADERS = textwrap.dedent(
@@ -33,16 +28,7 @@ _EVENT_HEADERS = textwrap.dedent(
 
 
 def _event_headers(mode: str) -> dict[str, str]:
-    if not SAM_PYTHON.exists():
-        pytest.skip("needs the SAM CLI venv (make .venv-sam/.installed)")
-    run = subprocess.run(
-        [str(SAM_PYTHON), "-c", _EVENT_HEADERS, str(ROOT / "local"), mode],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"SAM_CLI_TELEMETRY": "0", "PATH": "/usr/bin:/bin"},
-    )
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    return run_in_sam_cli(_EVENT_HEADERS, str(ROOT / "local"), mode)
 
 
 def test_given_sam_cli_alone_then_header_names_keep_the_clients_spelling():
