@@ -19,12 +19,12 @@ LAYER_PYVER := $(subst python,,$(RUNTIME))
 TENANT ?= 000000000000000000000001
 
 .DEFAULT_GOAL := help
-.PHONY: help serve token test test-future lint unit integration e2e template-lint build bench bench-search bench-export bench-schedules sam-local-check clean
+.PHONY: help serve emulator sam-api token test test-future lint unit integration e2e template-lint build bench bench-search bench-export bench-schedules sam-local-check clean
 
 help:
 	@echo "make serve | token TENANT=<24 chars> | test | test-future | lint | unit | integration | e2e | template-lint"
-	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | sam-local-check | bench | bench-search | bench-export"
-	@echo "     bench-schedules | clean"
+	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | emulator | sam-api | sam-local-check"
+	@echo "     bench | bench-search | bench-export | bench-schedules | clean"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -40,6 +40,25 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 
 serve: $(VENV)/.installed
 	$(PY) -m local.server
+
+# An AWS emulator (moto on 127.0.0.1) holding the table, the bucket and the data the events in
+# events/ refer to, for `sam local invoke` / `start-api` by hand (README, "sam local invoke").
+# Prints ENDPOINT=...; writes .local/sam-env.json (--env-vars) and .local/emulator.pid.
+EMULATOR_PORT ?= 4566
+emulator: $(VENV)/.installed
+	EMULATOR_PORT=$(EMULATOR_PORT) $(PY) -m local.emulator
+
+# `sam local start-api` on 127.0.0.1:$(SAM_API_PORT): API Gateway emulation, the authorizer and
+# every function in Lambda containers, against `make emulator` (after `make build ARCH=x86_64`
+# and the stand-in image, see README). Records its PID in .local/sam-api.pid.
+SAM_API_PORT ?= 3001
+ENDPOINT ?= http://127.0.0.1:$(EMULATOR_PORT)
+sam-api: $(SAM_VENV)/.installed
+	@test -f .local/sam-env.json || { echo "start the emulator first: make emulator" >&2; exit 1; }
+	mkdir -p .local && echo $$$$ > .local/sam-api.pid && exec $(SAM_VENV)/bin/python local/sam_http_api.py \
+		local start-api --template .aws-sam/build/template.yaml --env-vars .local/sam-env.json \
+		--warm-containers LAZY --host 127.0.0.1 --port $(SAM_API_PORT) --parameter-overrides \
+		"Architecture=x86_64 PythonRuntime=$(RUNTIME) TokenIssuer=https://offers.local/issuer JwksUrl=https://offers.local/.well-known/jwks.json LocalEndpointUrl=$(ENDPOINT)"
 
 token: $(VENV)/.installed
 	@$(PY) -m local.devtokens $(TENANT)
@@ -80,8 +99,9 @@ build: $(SAM_VENV)/.installed
 	LAYER_PLATFORM=$(LAYER_PLATFORM) LAYER_PYVER=$(LAYER_PYVER) \
 		$(SAM) build --parameter-overrides Architecture=$(ARCH) PythonRuntime=$(RUNTIME)
 
-# Every event in events/ through `sam local invoke` in the Lambda container. Needs dockerd and
-# the stand-in image from ../shared/tools/sam-local (see README, "sam local invoke").
+# Every event in events/ through `sam local invoke` in the Lambda container, then a few routes
+# through `sam local start-api`. Needs dockerd and the stand-in image from
+# ../shared/tools/sam-local (see README, "sam local invoke"). Not part of `make test`.
 sam-local-check: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(MAKE) build ARCH=x86_64 RUNTIME=$(RUNTIME)
 	SAM_PY=$(CURDIR)/$(SAM_VENV)/bin/python $(PY) -m local.sam_check --runtime $(RUNTIME)

@@ -533,9 +533,16 @@ class _SerializedWsgiApp:
 class EmbeddedAwsServer:
     """moto's HTTP server on 127.0.0.1 (any free port), in a thread of this process."""
 
-    def __init__(self, template: Template, host: str = "127.0.0.1"):
+    def __init__(
+        self, template: Template, host: str = "127.0.0.1", port: int = 0, *, run_state_machines: bool = True
+    ):
+        """``run_state_machines=False``: Step Functions records executions without running them,
+        for callers that can't answer its Lambda tasks (``sam local``: the functions live in
+        containers, not in moto's Lambda)."""
         self.template = template
         self.host = host
+        self.port = port
+        self.run_state_machines = run_state_machines
         self.endpoint_url = ""
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -551,6 +558,8 @@ class EmbeddedAwsServer:
         os.environ.update(FAKE_CREDENTIALS)
         _item_scoped_transactions()
         default_user_config.update(MOTO_CONFIG)  # type: ignore[typeddict-item]
+        if not self.run_state_machines:
+            default_user_config["stepfunctions"] = {"execute_state_machine": False}
         _project_index_items_directly()
         _partitioned_index_queries()
         _incremental_item_sizes()
@@ -562,7 +571,9 @@ class EmbeddedAwsServer:
                 pass
 
         app = _SerializedWsgiApp(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(self.host, 0, app, threaded=True, request_handler=QuietRequestHandler)
+        self._server = make_server(
+            self.host, self.port, app, threaded=True, request_handler=QuietRequestHandler
+        )
         port = self._server.server_address[1]
         self.endpoint_url = f"http://{self.host}:{port}"
         os.environ["MOTO_PORT"] = str(port)  # where moto's own Step Functions tasks call back

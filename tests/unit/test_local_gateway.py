@@ -62,7 +62,7 @@ def test_given_the_template_then_intrinsics_resolve_to_local_values():
     assert env["TABLE_NAME"] == "offers-local-offers"
     assert len(env["CURSOR_SECRET"]) >= 32 and "resolve:" not in env["CURSOR_SECRET"]
     assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
-    assert "AWS_ENDPOINT_URL" not in env  # AWS::NoValue drops the variable
+    assert env["AWS_ENDPOINT_URL"] == ""  # unset to botocore (tests/unit/test_local_endpoint.py)
     pointed = Template(parameters={**TEMPLATE_PARAMETERS, "LocalEndpointUrl": "http://127.0.0.1:4566"})
     assert (
         pointed.functions()["GetPromotionFunction"].environment["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
