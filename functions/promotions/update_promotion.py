@@ -1,14 +1,15 @@
 """PUT /promotions/{id}: replace a promotion's fields."""
 
+from offers.api.answers import answers
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
-from offers.models.promotions import PromotionInput
+from offers.models.promotions import Promotion, PromotionInput
 from offers.services import promotions
 
 app = OffersResolver()
 
 
-@app.put("/promotions/<promotion_id>")
+@app.put("/promotions/<promotion_id>", responses=answers(200, Promotion, errors=(404,)))
 def update_promotion(promotion_id: str, body: PromotionInput):
     return ok(promotions.replace_promotion(app.tenant_id, promotion_id, body))
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from offers.models.base import ApiModel, ObjectId, RequestModel, Timestamp
+from offers.models.pages import CursorPage
 from offers.models.promotions import PromotionInput
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]{2,64}$"
@@ -63,6 +64,14 @@ class CouponCodeView(ApiModel):
     uses: int
     created_at: Timestamp
     updated_at: Timestamp
+
+
+class CouponCodePage(CursorPage):
+    """``GET /coupons/codes`` and ``/coupons/{id}/codes``, as documented."""
+
+    model_config = {"defer_build": True}  # only the API document and its checks build it
+
+    data: list[CouponCodeView]
 
 
 class CodeUpdate(RequestModel):

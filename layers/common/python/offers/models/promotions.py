@@ -20,6 +20,7 @@ from offers.models.base import (
     RequestModel,
     Timestamp,
 )
+from offers.models.pages import CursorPage
 
 MIN_LEVEL, MAX_LEVEL = 0, 5  # execution order: level 1's result is level 2's base price, ...
 
@@ -176,6 +177,14 @@ class Promotion(PromotionRecord):
     """A promotion as returned: the stored record plus its status at the time of reading."""
 
     status: PromotionStatus
+
+
+class PromotionPage(CursorPage):
+    """``GET /promotions``, as documented (the handler answers a ``CursorPage`` of these)."""
+
+    model_config = {"defer_build": True}  # only the API document and its checks build it
+
+    data: list[Promotion]
 
 
 class Scheduled(Protocol):
