@@ -86,7 +86,7 @@ openapi: $(VENV)/.installed
 FUZZ_EXAMPLES ?= 200
 FUZZ_SEED ?=
 fuzz: $(VENV)/.installed
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest tests/e2e/test_fuzz.py -q -p no:randomly
+	FUZZ=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest tests/e2e/test_fuzz.py -q -s
 
 build: $(SAM_VENV)/.installed
 	LAYER_PLATFORM=$(LAYER_PLATFORM) LAYER_PYVER=$(LAYER_PYVER) \

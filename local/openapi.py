@@ -70,8 +70,9 @@ _REQUEST_ID = {
     "name": "x-fabric-request-id",
     "in": "header",
     "required": False,
-    "description": "Echoed on the answer (one is made when absent) and the correlation id of its logs.",
-    "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
+    "description": "Echoed on the answer and the correlation id of its logs when it is 1-128 of "
+    "A-Z a-z 0-9 . _ : - (else a fresh id is used).",
+    "schema": {"type": "string"},
 }
 _TENANT_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{24}$"}
 
@@ -98,8 +99,8 @@ DIALECTS: dict[str, DialectDoc] = {
                 "name": "x-fabric-channel-id",
                 "in": "header",
                 "required": False,
-                "description": "Sales channel (12 = US, 13 = Canada).",
-                "schema": {"type": "string", "pattern": "^[0-9]{1,10}$", "default": "12"},
+                "description": "Sales channel (12 = US, 13 = Canada); absent or empty: 12.",
+                "schema": {"type": "string", "pattern": "^([0-9]{1,10})?$", "default": "12"},
             },
             _REQUEST_ID,
             {

@@ -17,7 +17,7 @@ from offers.services import coupons
 app = OffersResolver()
 
 
-@app.get("/coupons/codes", responses=answers(200, CouponCodePage))
+@app.get("/coupons/codes", responses=answers(200, CouponCodePage, errors=(404,)))
 def list_codes(
     size: Annotated[int, Query(ge=1, le=100)] = 10,
     start_cursor: Annotated[str | None, Query(alias="startCursor", max_length=2048)] = None,

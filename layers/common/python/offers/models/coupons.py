@@ -116,7 +116,8 @@ class CodeGenerationSpec(RequestModel):
     """How codes are made (stored with a generation job, so a retried job makes the same kind)."""
 
     type: GenerationType = GenerationType.SEQUENTIAL
-    prefix: CodeAffix = ""
+    # Checked even when absent: sequential codes need one (a 400 naming it, not a 500 later).
+    prefix: CodeAffix = Field("", validate_default=True)
     suffix: CodeAffix = ""
     start: int = Field(0, ge=0, le=10**15)
     count: int = Field(ge=1, le=MAX_GENERATED_CODES)
