@@ -87,3 +87,14 @@ def test_given_the_local_gateway_then_it_serves_the_document_without_credentials
     assert response.status == 200
     assert response.json()["paths"] == json.loads(openapi.DOCUMENT_PATH.read_text())["paths"]
     assert gateway.handle(HttpRequest("GET", "/openapi.yaml")).status == 404
+
+
+def test_given_the_request_body_examples_then_each_is_valid_by_the_document(committed):
+    examples = 0
+    for key, operation in _operations(committed).items():
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+        schema = {**media.get("schema", {}), "components": committed["components"]}
+        for example in media.get("examples", {}).values():
+            jsonschema.validate(example["value"], schema)
+            examples += 1
+    assert examples >= 4

@@ -27,6 +27,11 @@ _PHRASES = {
 }
 
 
+def example(value: dict[str, Any]) -> dict[str, Any]:
+    """A request body example for ``Body(openapi_examples=...)``."""
+    return {"valid": {"summary": "a body that is accepted as it stands", "value": value}}
+
+
 def answers(
     success: int | Mapping[int, Any],
     model: Any = None,
