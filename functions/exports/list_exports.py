@@ -2,9 +2,8 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from offers.api.answers import answers
+from offers.api.params import Query
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
 from offers.models.exports import ExportPage

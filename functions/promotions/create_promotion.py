@@ -2,9 +2,8 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Body
-
 from offers.api.answers import answers, example
+from offers.api.params import Body
 from offers.api.resolver import OffersResolver
 from offers.api.responses import created
 from offers.models.promotions import PROMOTION_EXAMPLE, Promotion, PromotionInput

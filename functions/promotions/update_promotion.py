@@ -2,9 +2,8 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Body
-
 from offers.api.answers import answers, example
+from offers.api.params import Body
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
 from offers.models.promotions import PROMOTION_EXAMPLE, Promotion, PromotionInput
@@ -13,7 +12,7 @@ from offers.services import promotions
 app = OffersResolver()
 
 
-@app.put("/promotions/<promotion_id>", responses=answers(200, Promotion, errors=(404,)))
+@app.put("/promotions/<promotion_id>", responses=answers(200, Promotion, errors=(404, 409)))
 def update_promotion(
     promotion_id: str, body: Annotated[PromotionInput, Body(openapi_examples=example(PROMOTION_EXAMPLE))]
 ):

@@ -4,10 +4,9 @@ from datetime import datetime
 from functools import partial
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from offers.api.answers import answers
 from offers.api.pagination import cursor_page
+from offers.api.params import Query
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
 from offers.models.redemptions import RedemptionFilters, RedemptionPage, RedemptionStatus

@@ -107,7 +107,9 @@ def test_given_the_served_document_when_fuzzed_then_no_5xx_and_every_answer_is_d
     ]
     if seed:
         command += ["--seed", seed]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+    run = subprocess.run(  # in .fuzz/, where schemathesis keeps its crash cache too
+        command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False, cwd=REPORT_DIR
+    )
     (REPORT_DIR / "output.txt").write_text(run.stdout + run.stderr)
     summary = json.loads(report.read_text())
     failures = ", ".join(f"{f['code']} {f['title']}: {f['count']}" for f in summary["failures"]) or "none"

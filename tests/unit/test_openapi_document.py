@@ -91,7 +91,7 @@ def test_given_the_local_gateway_then_it_serves_the_document_without_credentials
 
 def test_given_the_request_body_examples_then_each_is_valid_by_the_document(committed):
     examples = 0
-    for key, operation in _operations(committed).items():
+    for operation in _operations(committed).values():
         media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
         schema = {**media.get("schema", {}), "components": committed["components"]}
         for example in media.get("examples", {}).values():
