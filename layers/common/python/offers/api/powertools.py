@@ -1,64 +1,74 @@
-"""Powertools' event handler without its package's eager imports (cold start).
+"""Powertools' event handler without its packages' eager imports (cold start).
 
-``aws_lambda_powertools/event_handler/__init__.py`` imports every resolver Powertools has
-(AppSync with asyncio, Bedrock, VPC Lattice, Lambda function URLs, ...): about 25 ms of CPU,
-a sixth of ``import boto3``, for an HTTP API function that uses one. This module registers
-the package lazily (PEP 562) before its first import: a name the package's ``__init__``
-takes from ``api_gateway`` comes from there, a submodule is imported as usual, and any other
-name runs the real ``__init__`` once, so everything behaves as with the eager package.
+Two Powertools packages import everything they have in their ``__init__``:
+``aws_lambda_powertools.event_handler`` (every resolver: AppSync with asyncio, Bedrock, VPC
+Lattice, ...) and ``aws_lambda_powertools.utilities.data_classes`` (every event source's data
+class), together about a quarter of ``import boto3`` for an HTTP API function that uses one
+resolver and one event class. This module registers both packages lazily (PEP 562) before
+their first import: each name the package's ``__init__`` imports (read from its source, so a
+Powertools upgrade needs no change here) is imported from its own module on first use, a
+submodule is imported as usual, and anything else runs the real ``__init__`` once, so
+everything behaves as with the eager packages.
 
-``offers.api`` imports this module first, so every handler that imports from ``offers.api``
-(and takes Powertools' ``Body``/``Query`` from ``offers.api.params``) gets it.
+``offers.api`` installs this first, so every handler that imports from ``offers.api`` (and
+takes Powertools' ``Body``/``Query`` from ``offers.api.params``) gets it.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import sys
-from types import ModuleType
+from pathlib import Path
+from typing import Any
 
-PACKAGE = "aws_lambda_powertools.event_handler"
-_FROM_API_GATEWAY = frozenset(
-    {
-        "ALBResolver",
-        "APIGatewayHttpResolver",
-        "ApiGatewayResolver",
-        "APIGatewayRestResolver",
-        "CORSConfig",
-        "Response",
-    }
-)
+LAZY_PACKAGES = ("aws_lambda_powertools.event_handler", "aws_lambda_powertools.utilities.data_classes")
 
 
-def install() -> None:
-    if PACKAGE in sys.modules:
+def _exported_names(package: str, init_source: str) -> dict[str, tuple[str, str]]:
+    """``from x.y import A as B`` statements of a package's ``__init__`` -> {B: (x.y, A)}."""
+    names = {}
+    for node in ast.parse(init_source).body:
+        if not isinstance(node, ast.ImportFrom) or node.module is None:
+            continue
+        module = node.module if node.level == 0 else f"{package}.{node.module}"
+        for alias in node.names:
+            names[alias.asname or alias.name] = (module, alias.name)
+    return names
+
+
+def install_lazy(package_name: str) -> None:
+    if package_name in sys.modules:
         return
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or spec.loader is None:
+    spec = importlib.util.find_spec(package_name)
+    if spec is None or spec.loader is None or spec.origin is None:
         return
+    exported = _exported_names(package_name, Path(spec.origin).read_text())
     package = importlib.util.module_from_spec(spec)
-    loaded = False
+    state = {"loaded": False}
 
-    def __getattr__(name: str) -> object:  # noqa: N807 - PEP 562's module __getattr__
-        nonlocal loaded
-        if name in _FROM_API_GATEWAY:
-            return getattr(importlib.import_module(f"{PACKAGE}.api_gateway"), name)
-        if not name.startswith("__") and importlib.util.find_spec(f"{PACKAGE}.{name}") is not None:
-            return importlib.import_module(f"{PACKAGE}.{name}")
-        if not loaded:  # any other name: what the real __init__ defines
-            loaded = True
+    def __getattr__(name: str) -> Any:  # noqa: N807 - PEP 562's module __getattr__
+        if name in exported:
+            module, attribute = exported[name]
+            value = getattr(importlib.import_module(module), attribute)
+            setattr(package, name, value)
+            return value
+        if not name.startswith("__") and importlib.util.find_spec(f"{package_name}.{name}") is not None:
+            return importlib.import_module(f"{package_name}.{name}")
+        if not state["loaded"]:  # any other name: what the real __init__ defines
+            state["loaded"] = True
             spec.loader.exec_module(package)  # type: ignore[union-attr]
             if name in package.__dict__:
                 return package.__dict__[name]
-        raise AttributeError(f"module {PACKAGE!r} has no attribute {name!r}")
+        raise AttributeError(f"module {package_name!r} has no attribute {name!r}")
 
     package.__getattr__ = __getattr__  # type: ignore[attr-defined]
-    sys.modules[PACKAGE] = package
-    parent = sys.modules[PACKAGE.rpartition(".")[0]]
-    parent.event_handler = package  # type: ignore[attr-defined]
+    sys.modules[package_name] = package
+    parent_name, _, child = package_name.rpartition(".")
+    setattr(importlib.import_module(parent_name), child, package)
 
 
-def lazy_package() -> ModuleType:
-    install()
-    return sys.modules[PACKAGE]
+def install() -> None:
+    for package_name in LAZY_PACKAGES:
+        install_lazy(package_name)
