@@ -382,7 +382,7 @@ def build_document(template: Template | None = None) -> dict[str, Any]:
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)
     used = json.dumps(paths)
-    schemas.update({name: schema for name, schema in _ERROR_SCHEMAS.items() if f"/{name}\"" in used})
+    schemas.update({name: schema for name, schema in _ERROR_SCHEMAS.items() if f'/{name}"' in used})
     _link_created_resources(paths, schemas)
     return {
         "openapi": generated["openapi"],
