@@ -328,31 +328,51 @@ def _responses(
     return {str(status): responses[status] for status in sorted(responses)}
 
 
+def _bound_field(
+    parameter: str, segment: str, source_path: str, model: str, properties: dict[str, Any]
+) -> str | None:
+    """Which field of a created resource fills a path parameter, if any.
+
+    ``{id}`` after ``/things`` is the ``id`` of a thing made by ``POST /things``, else a
+    ``thingId`` field (a redemption's ``promotionId``); ``{exportId}`` is an ``exportId``
+    field; ``{generationId}`` is the ``id`` of a ``CodeGeneration``.
+    """
+    if parameter == "id":
+        if source_path == f"/{segment}" and "id" in properties:
+            return "id"
+        singular = re.sub(r"-(\w)", lambda m: m.group(1).upper(), segment.removesuffix("s"))
+        return f"{singular}Id" if f"{singular}Id" in properties else None
+    if parameter in properties:
+        return parameter
+    if parameter.endswith("Id") and parameter[:-2].lower() in model.lower() and "id" in properties:
+        return "id"
+    return None
+
+
 def _link_created_resources(paths: dict[str, dict[str, Any]], schemas: dict[str, Any]) -> None:
-    """POST /things -> 201 {id} links to every operation on /things/{id}... (one path parameter)."""
-    for collection, item in paths.items():
-        created = item.get("post", {}).get("responses", {}).get("201")
-        if not created:
-            continue
-        ref = created["content"]["application/json"]["schema"].get("$ref", "")
-        properties = schemas.get(ref.rsplit("/", 1)[-1], {}).get("properties", {})
-        links = {}
-        for path, path_item in paths.items():
-            found = re.fullmatch(re.escape(collection) + r"/\{([^}]+)\}(/[^{}]*)?", path)
-            if not found:
+    """An answer that creates something (201/202) links to every operation whose path
+    parameters its fields fill (schemathesis follows these links in its stateful phase)."""
+    for source_path, item in paths.items():
+        for status in ("201", "202"):
+            created = item.get("post", {}).get("responses", {}).get(status)
+            if not created:
                 continue
-            parameter = found.group(1)
-            field = parameter if parameter in properties else "id" if "id" in properties else None
-            if field is None:
-                continue
-            for operation in path_item.values():
-                links[operation["operationId"]] = {
-                    "operationId": operation["operationId"],
-                    "parameters": {parameter: f"$response.body#/{field}"},
-                    "description": f"the created resource's {field}",
-                }
-        if links:
-            created["links"] = dict(sorted(links.items()))
+            model = created["content"]["application/json"]["schema"].get("$ref", "").rsplit("/", 1)[-1]
+            properties = schemas.get(model, {}).get("properties", {})
+            links = {}
+            for path, path_item in paths.items():
+                bound = {}
+                for segment, parameter in re.findall(r"/([^/{}]+)/\{([^}]+)\}", path):
+                    bound[parameter] = _bound_field(parameter, segment, source_path, model, properties)
+                if not bound or None in bound.values():
+                    continue
+                for operation in path_item.values():
+                    links[operation["operationId"]] = {
+                        "operationId": operation["operationId"],
+                        "parameters": {p: f"$response.body#/{field}" for p, field in bound.items()},
+                    }
+            if links:
+                created["links"] = dict(sorted(links.items()))
 
 
 def build_document(template: Template | None = None) -> dict[str, Any]:

@@ -78,6 +78,14 @@ def test_given_a_created_resource_then_links_lead_to_the_operations_on_it(commit
     assert links["GetPromotion"]["parameters"] == {"id": "$response.body#/id"}
     export_links = committed["paths"]["/offers-exports"]["post"]["responses"]["201"]["links"]
     assert export_links["GetExport"]["parameters"] == {"exportId": "$response.body#/exportId"}
+    job_links = committed["paths"]["/coupons/actions/generate-codes"]["post"]["responses"]["202"]["links"]
+    assert job_links["GetCodeGeneration"]["parameters"] == {
+        "id": "$response.body#/couponId",
+        "generationId": "$response.body#/id",
+    }
+    redemption_links = committed["paths"]["/redemptions"]["post"]["responses"]["201"]["links"]
+    assert redemption_links["GetPromotion"]["parameters"] == {"id": "$response.body#/promotionId"}
+    assert "GetCoupon" not in links  # a promotion's id is no coupon's
 
 
 def test_given_the_local_gateway_then_it_serves_the_document_without_credentials():
