@@ -28,7 +28,15 @@ from botocore.exceptions import ClientError
 
 from local import presigned
 from local.functions import LocalFunctions
-from local.template import LOCAL_ACCOUNT, LOCAL_API_ID, LOCAL_REGION, AuthorizerSpec, Route, Template
+from local.template import (
+    LOCAL_ACCOUNT,
+    LOCAL_API_ID,
+    LOCAL_REGION,
+    ROOT,
+    AuthorizerSpec,
+    Route,
+    Template,
+)
 from local.workers import WorkerPool
 
 _TEXT_TYPES = ("application/json", "text/", "application/xml", "application/x-www-form-urlencoded")
@@ -78,6 +86,16 @@ def _is_text(body: bytes, content_type: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# The API document (`make openapi` writes it), served without authentication for clients and
+# the fuzzer; not a route of the deployed HTTP API.
+OPENAPI_PATH = "/openapi.json"
+OPENAPI_FILE = ROOT / "docs" / "openapi.json"
+
+
+def _api_document() -> HttpResponse:
+    return HttpResponse(200, {"content-type": "application/json"}, OPENAPI_FILE.read_bytes())
 
 
 def _report(error: Exception) -> None:
@@ -144,6 +162,8 @@ class LocalGateway:
         return response
 
     def _handle(self, request: HttpRequest, request_id: str) -> HttpResponse:
+        if request.path == OPENAPI_PATH and request.method in ("GET", "HEAD"):
+            return _api_document()
         if request.path.split("/")[1:2] and request.path.split("/")[1] in self.buckets:
             return self._presigned_download(request)
         matched = self.match(request.method, request.path)

@@ -77,6 +77,13 @@ def _request_handler(holder: _Holder) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 
+        def __getattr__(self, name: str) -> object:
+            # Any other method (TRACE, PROPFIND, ...) goes to the gateway too, which answers 404
+            # as API Gateway does, instead of http.server's 501.
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
+
         def log_message(self, format: str, *args: object) -> None:
             sys.stderr.write(f"[local] {self.address_string()} {format % args}\n")
 

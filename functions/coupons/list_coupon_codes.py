@@ -3,19 +3,19 @@
 from functools import partial
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
+from offers.api.answers import answers
 from offers.api.pagination import cursor_page
+from offers.api.params import Query
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
 from offers.models.base import Timestamp
-from offers.models.coupons import CodeStatus
+from offers.models.coupons import CodeStatus, CouponCodePage
 from offers.services import coupons
 
 app = OffersResolver()
 
 
-@app.get("/coupons/<coupon_id>/codes")
+@app.get("/coupons/<coupon_id>/codes", responses=answers(200, CouponCodePage, errors=(404,)))
 def list_coupon_codes(
     coupon_id: str,
     size: Annotated[int, Query(ge=1, le=100)] = 10,

@@ -2,16 +2,17 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
+from offers.api.answers import answers
+from offers.api.params import Query
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
+from offers.models.exports import ExportPage
 from offers.services import exports
 
 app = OffersResolver()
 
 
-@app.get("/offers-exports")
+@app.get("/offers-exports", responses=answers(200, ExportPage))
 def list_exports(
     size: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0)] = 0,

@@ -3,19 +3,19 @@
 from functools import partial
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
+from offers.api.answers import answers
 from offers.api.pagination import cursor_page
+from offers.api.params import Query
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
 from offers.models.base import Timestamp
-from offers.models.redemptions import RedemptionFilters, RedemptionStatus
+from offers.models.redemptions import RedemptionFilters, RedemptionPage, RedemptionStatus
 from offers.services import redemptions
 
 app = OffersResolver()
 
 
-@app.get("/redemptions")
+@app.get("/redemptions", responses=answers(200, RedemptionPage))
 def list_redemptions(
     size: Annotated[int, Query(ge=1, le=100)] = 10,
     start_cursor: Annotated[str | None, Query(alias="startCursor", max_length=2048)] = None,

@@ -203,6 +203,10 @@ def test_given_a_random_spec_when_generating_then_codes_follow_it_and_are_unique
     ("body", "field"),
     [
         ({"prefix": "S", "count": 3}, "prefix"),
+        (
+            {"count": 1},
+            "prefix",
+        ),  # sequential by default: no prefix is a 400, not a 500 (found by the fuzzer)
         ({"prefix": "TOOLONGPREFIX1", "count": 3}, "prefix"),
         ({"prefix": "SPRING", "count": 0}, "count"),
         ({"prefix": "SPRING", "count": 1_000_001}, "count"),

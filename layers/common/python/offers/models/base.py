@@ -31,7 +31,9 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 class ApiModel(BaseModel):
     """Base of responses and stored records."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, use_enum_values=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, use_enum_values=True, defer_build=True
+    )
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True)

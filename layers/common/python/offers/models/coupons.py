@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from offers.models.base import ApiModel, ObjectId, RequestModel, Timestamp
+from offers.models.pages import CursorPage
 from offers.models.promotions import PromotionInput
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]{2,64}$"
@@ -65,6 +66,14 @@ class CouponCodeView(ApiModel):
     updated_at: Timestamp
 
 
+class CouponCodePage(CursorPage):
+    """``GET /coupons/codes`` and ``/coupons/{id}/codes``, as documented."""
+
+    model_config = {"defer_build": True}  # only the API document and its checks build it
+
+    data: list[CouponCodeView]
+
+
 class CodeUpdate(RequestModel):
     """Body of PUT /coupons/{id}/codes/{code}: assign to a customer (null unassigns), (de)activate."""
 
@@ -107,7 +116,8 @@ class CodeGenerationSpec(RequestModel):
     """How codes are made (stored with a generation job, so a retried job makes the same kind)."""
 
     type: GenerationType = GenerationType.SEQUENTIAL
-    prefix: CodeAffix = ""
+    # Checked even when absent: sequential codes need one (a 400 naming it, not a 500 later).
+    prefix: CodeAffix = Field("", validate_default=True)
     suffix: CodeAffix = ""
     start: int = Field(0, ge=0, le=10**15)
     count: int = Field(ge=1, le=MAX_GENERATED_CODES)

@@ -20,6 +20,7 @@ from offers.models.base import (
     RequestModel,
     Timestamp,
 )
+from offers.models.pages import CursorPage
 
 MIN_LEVEL, MAX_LEVEL = 0, 5  # execution order: level 1's result is level 2's base price, ...
 
@@ -175,6 +176,33 @@ class PromotionInput(RequestModel):
         return next((limit.quantity for limit in self.limits if limit.type == limit_type), None)
 
 
+# The API document's example bodies (docs/openapi.json): valid as they stand, on any date (no
+# endAt), so clients and the fuzzer can start from them.
+PROMOTION_EXAMPLE = {
+    "name": "Winter sale 15% off coats",
+    "type": "PRODUCT",
+    "startAt": "2026-01-01T00:00:00.000Z",
+    "discounts": [
+        {
+            "unit": "PERCENTAGE_OFF",
+            "value": 15,
+            "targets": [{"type": "CATEGORY", "operator": "IN", "values": ["coats"]}],
+        }
+    ],
+    "limits": [{"type": "SITE_WIDE", "quantity": 500}],
+    "additionalAttributes": [{"name": "campaign", "values": ["winter"]}],
+}
+COUPON_EXAMPLE = {
+    **PROMOTION_EXAMPLE,
+    "name": "Spring coupon 10 off",
+    "type": "CART",
+    "isImplicit": False,
+    "discounts": [{"unit": "AMOUNT_OFF", "value": 10}],
+    "limits": [{"type": "SITE_WIDE", "quantity": 1000}, {"type": "CODE", "quantity": 1}],
+    "couponCodes": ["SPRING-10-A", "SPRING-10-B"],
+}
+
+
 class PromotionToggle(RequestModel):
     """Body of POST /promotions/{id}/actions/toggle."""
 
@@ -203,6 +231,14 @@ class Promotion(PromotionRecord):
     """A promotion as returned: the stored record plus its status at the time of reading."""
 
     status: PromotionStatus
+
+
+class PromotionPage(CursorPage):
+    """``GET /promotions``, as documented (the handler answers a ``CursorPage`` of these)."""
+
+    model_config = {"defer_build": True}  # only the API document and its checks build it
+
+    data: list[Promotion]
 
 
 class Scheduled(Protocol):

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from offers.models.base import AdditionalAttributes, ApiModel, ObjectId, RequestModel, Timestamp
 from offers.models.coupons import CouponCode
+from offers.models.pages import CursorPage
 
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
@@ -92,6 +93,14 @@ class Redemption(ApiModel):
     @classmethod
     def of(cls, record: RedemptionRecord) -> Redemption:
         return cls(**{name: getattr(record, name) for name in cls.model_fields})
+
+
+class RedemptionPage(CursorPage):
+    """``GET /redemptions``, as documented."""
+
+    model_config = {"defer_build": True}  # only the API document and its checks build it
+
+    data: list[Redemption]
 
 
 class RedemptionUpdate(RequestModel):
