@@ -67,6 +67,28 @@ def test_given_an_extreme_list_bound_when_listing_then_400_naming_it(api: ApiCli
     assert_fabric_error(api.get(path, query={field: YEAR_9999_WEST}), 400, field)
 
 
+@pytest.mark.parametrize("value", [0, 1764500000, 0.5, True, "1764500000", "0.5"])
+def test_given_a_number_as_a_timestamp_when_created_then_400_not_a_unix_time(api: ApiClient, value):
+    body = assert_fabric_error(api.post("/promotions", promotion_body(startAt=value)), 400, "startAt")
+    assert "ISO 8601" in body["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "field"), [("/redemptions", "redeemedAtTo"), ("/coupons/codes", "startDate")]
+)
+def test_given_a_number_as_a_list_bound_when_listing_then_400_naming_it(api: ApiClient, path, field):
+    assert_fabric_error(api.get(path, query={field: "0.5"}), 400, field)
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", None])
+def test_given_a_flag_that_is_not_a_json_boolean_when_toggled_then_400_and_unchanged(api: ApiClient, value):
+    promotion_id = create_promotion(api)
+    response = api.post(f"/promotions/{promotion_id}/actions/toggle", {"isEnabled": value})
+    assert_fabric_error(response, 400, "isEnabled")
+    assert api.get(f"/promotions/{promotion_id}").json()["isEnabled"] is True
+    assert_fabric_error(api.post("/promotions", promotion_body(isExclusive=value)), 400, "isExclusive")
+
+
 def test_given_an_extreme_bound_on_a_coupons_codes_when_listing_then_400_naming_it(api: ApiClient):
     coupon_id = api.post("/coupons", coupon_body(["EDGE-1"])).json()["id"]
     assert_fabric_error(

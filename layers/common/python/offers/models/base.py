@@ -6,11 +6,21 @@ Request models forbid unknown fields so a misspelt field is a 400 naming it, not
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictBool,
+    StringConstraints,
+)
 from pydantic.alias_generators import to_camel
 
 from offers.clock import as_utc, format_timestamp
@@ -22,7 +32,27 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-Timestamp = Annotated[datetime, AfterValidator(as_utc), PlainSerializer(format_timestamp, return_type=str)]
+_ISO_DATE_START = re.compile(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_text(value: object) -> object:
+    """pydantic reads a number, or a string of digits, as Unix time; the API's timestamps are
+    ISO 8601 text only (a datetime passes: records and services build them)."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE_START.match(value):
+        raise ValueError("must be an ISO 8601 timestamp, e.g. 2026-11-22T10:15:30.123Z")
+    return value
+
+
+Timestamp = Annotated[
+    datetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(as_utc),
+    PlainSerializer(format_timestamp, return_type=str),
+]
+# JSON true/false only: pydantic's lax mode would take 0, 1 and "yes" as booleans.
+Flag = StrictBool
 Amount = Annotated[Decimal, PlainSerializer(_number, when_used="json")]
 ObjectId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

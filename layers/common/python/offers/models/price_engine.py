@@ -6,7 +6,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from offers.models.base import Amount, RequestModel
+from offers.models.base import Amount, Flag, RequestModel
 from offers.models.coupons import CouponCode
 from offers.models.prices import ItemId, PriceListId, Sku
 
@@ -44,7 +44,7 @@ class _Evaluate(RequestModel):
     price_list_id: PriceListId
     customer: Customer | None = None
     price_parameters: list[PriceParameter] = Field(default_factory=list, max_length=MAX_ITEMS)
-    is_audit: bool = False
+    is_audit: Flag = False
     locale: Annotated[str, StringConstraints(max_length=20)] = "en-US"
 
 

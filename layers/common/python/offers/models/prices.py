@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from offers.models.base import Amount, ApiModel, Name, RequestModel, Timestamp
+from offers.models.base import Amount, ApiModel, Flag, Name, RequestModel, Timestamp
 
 OPEN_END = datetime(2099, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)  # fabric: no end date = 2099-12-31
 FIRST_PRICE_LIST_ID = 1_000_001
@@ -34,7 +34,7 @@ class PriceListInput(RequestModel):
     """Body of POST /price-lists and PUT /price-lists/{id}."""
 
     name: Name
-    is_default: bool
+    is_default: Flag
     currency: Currency
     start_at: Timestamp | None = None
     end_at: Timestamp | None = None

@@ -15,6 +15,7 @@ from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 from offers.models.base import (
     AdditionalAttributes,
     Amount,
+    Flag,
     Name,
     ObjectId,
     RequestModel,
@@ -139,9 +140,9 @@ class PromotionInput(RequestModel):
     end_at: Timestamp | None = None
     level: int = Field(1, ge=MIN_LEVEL, le=MAX_LEVEL)
     stacking_type: StackingType = StackingType.STACKABLE
-    is_implicit: bool = True
-    is_exclusive: bool = False
-    is_enabled: bool = True
+    is_implicit: Flag = True
+    is_exclusive: Flag = False
+    is_enabled: Flag = True
     eligible_price_lists: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list, max_length=100)
     discounts: list[Discount] = Field(min_length=1, max_length=20)
     targets: list[Target] = Field(default_factory=list, max_length=20)
@@ -206,7 +207,7 @@ COUPON_EXAMPLE = {
 class PromotionToggle(RequestModel):
     """Body of POST /promotions/{id}/actions/toggle."""
 
-    is_enabled: bool
+    is_enabled: Flag
 
 
 class PromotionRecord(PromotionInput):
