@@ -12,14 +12,19 @@ import json
 from typing import Any
 
 from offers.clock import format_timestamp, utc_now
-from offers.errors import Conflict
+from offers.errors import Conflict, NotFound
 from offers.models.exports import ExportError, ExportStatus
-from offers.services.export_sources import Segment, source_for
+from offers.services.export_sources import ExportSource, Segment, source_for
 from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.exports import ExportStore
 
 _store = ExportStore()
+
+
+def columns_of(source: ExportSource, spec: dict[str, Any]) -> tuple[str, ...]:
+    """The CSV header: the spec's own columns (a request that picks its fields), else the source's."""
+    return tuple(spec.get("columns") or source.columns)
 
 
 class IncompleteExport(Exception):
@@ -50,7 +55,7 @@ def run_segment(tenant_id: str, export_id: str, segment_payload: dict[str, Any])
     source = source_for(record.type)
     settings = get_settings()
     writer = objects.CsvChunkWriter(
-        source.columns,
+        columns_of(source, record.spec),
         lambda n: keys.export_chunk_object(tenant_id, export_id, segment.id, n),
         max_rows=settings.export_chunk_rows,
         max_bytes=settings.export_chunk_megabytes * 1024 * 1024,
@@ -75,7 +80,8 @@ def finalize_export(tenant_id: str, export_id: str) -> dict[str, Any]:
     if record.segments_total is None or len(segments) != record.segments_total:
         raise IncompleteExport(f"{len(segments)} of {record.segments_total} segments finished")
     source = source_for(record.type)
-    header = objects.header_bytes(source.columns)
+    columns = columns_of(source, record.spec)
+    header = objects.header_bytes(columns)
     chunks = [objects.Chunk(**chunk) for segment in segments for chunk in segment["chunks"]]
     if not chunks:  # nothing matched: one header-only file
         key = keys.export_chunk_object(tenant_id, export_id, "empty", 0)
@@ -92,7 +98,7 @@ def finalize_export(tenant_id: str, export_id: str) -> dict[str, Any]:
         {
             "exportId": export_id,
             "type": record.type,
-            "columns": list(source.columns),
+            "columns": list(columns),
             "totalRows": rows,
             "file": {
                 "fileId": export_id,
@@ -131,4 +137,6 @@ def fail_export(tenant_id: str, export_id: str, error: dict[str, Any]) -> dict[s
         _store.fail(tenant_id, export_id, readable_errors(error), format_timestamp(utc_now()))
     except Conflict:
         return {"exportId": export_id, "status": "unchanged"}  # already COMPLETED or ERROR
+    except NotFound:
+        return {"exportId": export_id, "status": "deleted"}  # deleted while it ran
     return {"exportId": export_id, "status": ExportStatus.ERROR.value}

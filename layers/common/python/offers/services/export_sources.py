@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -24,6 +24,8 @@ from typing import Any, Protocol
 from offers.clock import format_timestamp, parse_timestamp
 from offers.errors import InvalidInput, ProblemList
 from offers.models.exports import ExportFilter, ExportType, FilterOperator
+from offers.services.voucherify_fields import redemption_row_maker
+from offers.services.voucherify_filters import group
 from offers.settings import get_settings
 from offers.store import keys
 from offers.store.merge import sort_key_range
@@ -41,6 +43,7 @@ class Segment:
     partitions: tuple[str, ...]
     lower: str | None
     upper: str | None
+    descending: bool = False  # newest first: each partition read backwards, merged newest first
 
     def payload(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,7 +54,7 @@ class Segment:
 
 
 class ExportSource(Protocol):
-    columns: tuple[str, ...]
+    columns: tuple[str, ...]  # the CSV header, unless the spec names its own "columns"
 
     def spec(self, filters: Sequence[ExportFilter]) -> dict[str, Any]:
         """Validate the request's filters; returns what plan and rows need (stored on the export)."""
@@ -60,6 +63,8 @@ class ExportSource(Protocol):
 
     def rows(self, tenant_id: str, spec: dict[str, Any], segment: Segment) -> Iterator[list[Any]]: ...
 
+
+V1_REDEMPTION = "V1_REDEMPTION"  # Voucherify's exported_object "redemption"
 
 # -- redemptions ----------------------------------------------------------------------------------
 
@@ -186,6 +191,9 @@ class RedemptionSource:
             upper=upper,
         )
         name, partition_attribute, sort_attribute = index
+        descending = bool(spec.get("descending"))
+        if descending:  # segment ids sort in file order: the newest window comes first
+            windows.reverse()
         return [
             Segment(
                 id=f"w{w:05d}",
@@ -195,6 +203,7 @@ class RedemptionSource:
                 partitions=tuple(p for p, _ in present),
                 lower=low,
                 upper=high,
+                descending=descending,
             )
             for w, (low, high) in enumerate(windows)
         ]
@@ -211,8 +220,24 @@ class RedemptionSource:
             _partition_items(segment, partition, filter_expression, names, values)
             for partition in segment.partitions
         ]
-        ordered = heapq.merge(*streams, key=lambda item: item[segment.sort_attribute])
-        return map(redemption_row, ordered)
+        ordered = heapq.merge(
+            *streams, key=lambda item: item[segment.sort_attribute], reverse=segment.descending
+        )
+        return map(self.row_maker(tenant_id, spec), ordered)
+
+    def row_maker(self, tenant_id: str, spec: dict[str, Any]) -> Callable[[dict[str, Any]], list[Any]]:
+        return redemption_row
+
+
+class VoucherifyRedemptionSource(RedemptionSource):
+    """Redemptions in the Voucherify dialect's fields: the spec names the columns (the
+    requested fields, in order) and may read newest first; reading is the ledger's."""
+
+    def spec(self, filters: Sequence[ExportFilter]) -> dict[str, Any]:
+        raise TypeError("the Voucherify dialect builds this source's spec itself")
+
+    def row_maker(self, tenant_id: str, spec: dict[str, Any]) -> Callable[[dict[str, Any]], list[Any]]:
+        return redemption_row_maker(tenant_id, spec["columns"])
 
 
 def _partition_items(
@@ -234,6 +259,7 @@ def _partition_items(
             values={**bounds, **values},
             filter_expression=filter_expression,
             start_key=start_key,
+            forward=not segment.descending,
         )
         yield from page.items
         if page.last_key is None:
@@ -268,6 +294,11 @@ def _filters(spec: dict[str, Any], applied: str | None) -> tuple[str | None, dic
             continue
         names[f"#e{i}"], values[f":e{i}"] = attribute, value
         clauses.append(f"#e{i} = :e{i}")
+    where = spec.get("where")
+    if where:
+        clauses.append(where["expression"])
+        names.update(where["names"])
+        values.update(where["values"])
     low, high = spec["ranges"]["createdAt"]
     if low:
         names["#c"], values[":clow"] = "createdAt", low
@@ -275,7 +306,7 @@ def _filters(spec: dict[str, Any], applied: str | None) -> tuple[str | None, dic
     if high:
         names["#c"], values[":chigh"] = "createdAt", high
         clauses.append("#c < :chigh")
-    return (" AND ".join(clauses) or None), names, values
+    return (clauses[0] if len(clauses) == 1 else " AND ".join(map(group, clauses)) or None), names, values
 
 
 @dataclass
@@ -356,11 +387,15 @@ def _windows(
     return list(pairwise(bounds))
 
 
-SOURCES: dict[ExportType, ExportSource] = {ExportType.REDEMPTION: RedemptionSource()}
+# A new source is one class and one line here; the key is stored as the export's type.
+SOURCES: dict[str, ExportSource] = {
+    ExportType.REDEMPTION: RedemptionSource(),
+    V1_REDEMPTION: VoucherifyRedemptionSource(),
+}
 
 
-def source_for(export_type: ExportType) -> ExportSource:
-    source = SOURCES.get(ExportType(export_type))
+def source_for(export_type: str) -> ExportSource:
+    source = SOURCES.get(str(export_type))
     if source is None:
         raise InvalidInput.for_field(
             "type", f"exports of type {export_type} are not supported yet", code="EXPORT_TYPE_NOT_SUPPORTED"

@@ -6,7 +6,7 @@ import json
 
 from offers.clock import format_timestamp, utc_now
 from offers.errors import Conflict, InvalidInput, NotFound
-from offers.ids import new_id
+from offers.ids import is_id, new_id
 from offers.models.exports import (
     DownloadLink,
     Export,
@@ -22,7 +22,7 @@ from offers.services.export_sources import source_for
 from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.clients import client
-from offers.store.exports import ExportStore
+from offers.store.exports import ExportNotFound, ExportStore
 
 _store = ExportStore()
 MAX_OFFSET = 10_000
@@ -40,6 +40,12 @@ def create_export(tenant_id: str, data: ExportInput) -> Export:
         spec=spec,
         started_at=utc_now(),
     )
+    start_export(tenant_id, record)
+    return Export.of(record)
+
+
+def start_export(tenant_id: str, record: ExportRecord) -> None:
+    """Record the export, then start the state machine (named after the export), for any dialect."""
     _store.create(tenant_id, record)
     started = False
     try:
@@ -56,11 +62,17 @@ def create_export(tenant_id: str, data: ExportInput) -> Export:
                 "Cause": "the export job could not be started; create it again",
             }
             _store.fail(tenant_id, record.export_id, readable_errors(cause), format_timestamp(utc_now()))
-    return Export.of(record)
+
+
+def _fabric_export(tenant_id: str, export_id: str) -> ExportRecord:
+    """Only fabric's own exports: a Voucherify-dialect one (exp_...) is not found here."""
+    if not is_id(export_id):
+        raise ExportNotFound(export_id)
+    return _store.get(tenant_id, export_id)
 
 
 def get_export(tenant_id: str, export_id: str) -> Export:
-    record = _store.get(tenant_id, export_id)
+    record = _fabric_export(tenant_id, export_id)
     return Export.of(record, _chunk_files(tenant_id, record))
 
 
@@ -89,7 +101,7 @@ def download_link(tenant_id: str, file_id: str) -> DownloadLink:
     """A 5-minute presigned URL for the whole export (fileId = exportId) or one chunk
     (exportId-nnnnn), only once COMPLETED, only under this tenant's own prefix."""
     export_id, _, chunk = file_id.partition("-")
-    record = _store.get(tenant_id, export_id)
+    record = _fabric_export(tenant_id, export_id)
     if record.status != ExportStatus.COMPLETED:
         raise Conflict(
             f"export {export_id} is {record.status}; files can be downloaded once it is COMPLETED",

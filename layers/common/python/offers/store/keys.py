@@ -342,8 +342,22 @@ def exports_partition(tenant_id: str) -> str:
 EXPORT_SK_PREFIX = "EXP#"
 
 
+V1_EXPORT_ID_PREFIX = "exp_"  # Voucherify-dialect export ids; fabric's are 24 hex characters
+
+
+def v1_exports_partition(tenant_id: str) -> str:
+    """Voucherify-dialect exports: a collection of their own, so each dialect lists its own."""
+    return f"{tenant_prefix(tenant_id)}V1EXPORT"
+
+
+def export_partition_of(tenant_id: str, export_id: str) -> str:
+    if export_id.startswith(V1_EXPORT_ID_PREFIX):
+        return v1_exports_partition(tenant_id)
+    return exports_partition(tenant_id)
+
+
 def export_key(tenant_id: str, export_id: str) -> Key:
-    return {PK: exports_partition(tenant_id), SK: f"{EXPORT_SK_PREFIX}{export_id}"}
+    return {PK: export_partition_of(tenant_id, export_id), SK: f"{EXPORT_SK_PREFIX}{export_id}"}
 
 
 def export_segments_partition(tenant_id: str, export_id: str) -> str:
@@ -378,3 +392,26 @@ def export_chunk_object(tenant_id: str, export_id: str, segment_id: str, chunk: 
 def export_file_object(tenant_id: str, export_id: str) -> str:
     """The whole export as one file."""
     return f"{export_prefix(tenant_id, export_id)}{export_id}.csv"
+
+
+# -- app keys (Voucherify credentials) ------------------------------------------------------------
+# An app id begins with its tenant (``<tenant>.<random>``), so the authorizer reads the key from
+# the tenant's own partition: no global lookup table, and a forged app id naming another tenant
+# only ever reaches that tenant's keys, whose token hashes it cannot match.
+
+APP_KEY_SEPARATOR = "."
+APP_KEY_SK_PREFIX = "APPKEY#"
+
+
+def app_keys_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}APPKEYS"
+
+
+def app_key_key(tenant_id: str, app_id: str) -> Key:
+    return {PK: app_keys_partition(tenant_id), SK: f"{APP_KEY_SK_PREFIX}{part(app_id)}"}
+
+
+def app_key_tenant(app_id: str) -> str | None:
+    """The tenant an app id names, or None when it is not an app id of ours."""
+    tenant_id, separator, rest = app_id.partition(APP_KEY_SEPARATOR)
+    return tenant_id if separator and rest and len(tenant_id) == 24 else None
