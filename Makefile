@@ -19,10 +19,10 @@ LAYER_PYVER := $(subst python,,$(RUNTIME))
 TENANT ?= 000000000000000000000001
 
 .DEFAULT_GOAL := help
-.PHONY: help serve token test test-future lint unit integration e2e template-lint build bench bench-search bench-export sam-local-check clean
+.PHONY: help serve token app-key test test-future lint unit integration e2e template-lint build bench bench-search bench-export sam-local-check clean
 
 help:
-	@echo "make serve | token TENANT=<24 chars> | test | test-future | lint | unit | integration | e2e | template-lint"
+	@echo "make serve | token TENANT=<24 chars> | app-key TENANT=<24 chars> | test | test-future | lint | unit | integration | e2e | template-lint"
 	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | sam-local-check | bench | bench-search | bench-export | clean"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
@@ -42,6 +42,10 @@ serve: $(VENV)/.installed
 
 token: $(VENV)/.installed
 	@$(PY) -m local.devtokens $(TENANT)
+
+# A Voucherify app key (X-App-Id / X-App-Token) for TENANT from the running `make serve`.
+app-key: $(VENV)/.installed
+	@$(PY) -m local.appkeys $(TENANT)
 
 test: lint unit integration test-future e2e template-lint
 

@@ -17,7 +17,7 @@ from offers.auth.download_tokens import DOWNLOAD_TOKEN_SECONDS, make_download_to
 from offers.store import keys, objects
 from tests.support.client import TENANT_B, ApiClient
 from tests.support.factories import iso, promotion_body, wait_until
-from tests.support.voucherify import AppKeyClient, make_app_key
+from tests.support.voucherify import SEED_002_FIELDS, AppKeyClient, make_app_key, seed_002_request
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -81,23 +81,10 @@ def fetch_csv(
     return second.headers["content-type"], list(csv.reader(io.StringIO(second.body.decode(), newline="")))
 
 
-SEED_002_FIELDS = ["id", "object", "date", "voucher_code", "customer_id", "result"]
-
-
 def test_given_seed_002s_example_request_then_the_documented_shape_and_exactly_the_matching_rows(
     stack: LocalStack, v1: AppKeyClient, ledger: list[dict]
 ):
-    body = {
-        "exported_object": "redemption",
-        "parameters": {
-            "order": "-created_at",
-            "fields": SEED_002_FIELDS,
-            "filters": {
-                "junction": "and",
-                "created_at": {"conditions": {"$after": [at(-6)], "$before": [at(-2)]}},
-            },
-        },
-    }
+    body = seed_002_request(at(-6), at(-2))
     created = v1.request("POST", "/v1/exports", body).json()
     assert set(created) == {"id", "object", "created_at", "status", "channel", "exported_object"} | {
         "parameters",

@@ -36,3 +36,21 @@ def make_app_key(api: ApiClient, name: str = "tests") -> AppKeyClient:
     assert response.status == 201, response.body
     created = response.json()
     return AppKeyClient(api.send, created["appId"], created["appToken"])
+
+
+SEED_002_FIELDS = ["id", "object", "date", "voucher_code", "customer_id", "result"]
+
+
+def seed_002_request(after: str, before: str) -> dict:
+    """Seed 002's example: redemption fields, a created_at window, newest first."""
+    return {
+        "exported_object": "redemption",
+        "parameters": {
+            "order": "-created_at",
+            "fields": SEED_002_FIELDS,
+            "filters": {
+                "junction": "and",
+                "created_at": {"conditions": {"$after": [after], "$before": [before]}},
+            },
+        },
+    }

@@ -93,9 +93,11 @@ def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
     parameters = body.get("parameters") or {}
     if not isinstance(parameters, dict):
         raise _invalid("parameters", "must be an object")
-    unknown = sorted(set(parameters) - {"order", "fields", "filters"})
+    unknown = sorted(set(parameters) - {"order", "fields", "filters", "campaign_id"})
     if unknown:
         raise _invalid(f"parameters.{unknown[0]}", "is not allowed")
+    if parameters.get("campaign_id") is not None:  # the SDK always sends the key, mostly null
+        raise _invalid("parameters.campaign_id", "applies to voucher exports only")
     source, allowed, defaults = SUPPORTED[exported_object]
     columns = _requested_fields(exported_object, parameters.get("fields"), allowed, defaults)
     order = parameters.get("order")
