@@ -184,7 +184,7 @@ def plan_task(export_id: str) -> Any:
             type=ExportType.REDEMPTION,
             status=ExportStatus.IN_PROGRESS,
             filters=[],
-            spec=source_for(ExportType.REDEMPTION).spec([]),
+            spec=source_for(ExportType.REDEMPTION).spec([]).model_dump(mode="json", exclude_none=True),
             started_at=utc_now(),
         ),
     )

@@ -37,7 +37,7 @@ def create_export(tenant_id: str, data: ExportInput) -> Export:
         type=data.type,
         status=ExportStatus.IN_PROGRESS,
         filters=data.filters,
-        spec=spec,
+        spec=spec.model_dump(mode="json", exclude_none=True),
         started_at=utc_now(),
     )
     start_export(tenant_id, record)

@@ -106,7 +106,7 @@ def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
     filters = parameters.get("filters")
     if filters is not None and not isinstance(filters, dict):
         raise _invalid("parameters.filters", "must be an object")
-    spec = {**compile_redemption_filters(filters), "columns": columns, "descending": order == "-created_at"}
+    spec = compile_redemption_filters(filters, columns=columns, descending=order == "-created_at")
     echoed: dict[str, Any] = {"fields": columns}
     if order is not None:
         echoed["order"] = order
@@ -116,7 +116,7 @@ def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
         export_id=f"{keys.V1_EXPORT_ID_PREFIX}{new_id()}",
         type=source,
         status=ExportStatus.IN_PROGRESS,
-        spec=spec,
+        spec=spec.model_dump(mode="json", exclude_none=True),
         started_at=utc_now(),
         exported_object=exported_object,
         parameters=echoed,

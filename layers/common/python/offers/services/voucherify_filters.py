@@ -16,6 +16,7 @@ from typing import Any
 
 from offers.clock import format_timestamp, parse_timestamp
 from offers.errors import InvalidInput
+from offers.services.export_sources.base import ExportSpec, Where, group
 
 STRING_OPERATORS = ("$is", "$is_not", "$in", "$not_in", "$has_value", "$is_unknown", "$starts_with")
 TIME_OPERATORS = ("$after", "$before")
@@ -52,17 +53,6 @@ class _Compiled:
         placeholder = f":w{len(self.values)}"
         self.values[placeholder] = value
         return placeholder
-
-
-def group(expression: str) -> str:
-    """``expression`` parenthesized to join others, unless it already is as a whole
-    (DynamoDB refuses redundant parentheses)."""
-    depth = 0
-    for i, char in enumerate(expression):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0 and i < len(expression) - 1:
-            return f"({expression})"
-    return expression if expression.startswith("(") else f"({expression})"
 
 
 def _values(where: str, raw: Any) -> list[str]:
@@ -111,8 +101,9 @@ def _customer_clause(c: _Compiled, operator: str, values: list[str]) -> str:
     return f"({by_user} OR (attribute_not_exists({user}) AND {by_email}))"
 
 
-def compile_redemption_filters(filters: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The redemption source's spec parts: {equal, ranges, where}. 400 naming what is wrong."""
+def compile_redemption_filters(filters: Mapping[str, Any] | None, **spec: Any) -> ExportSpec:
+    """The redemption source's spec: the filters' {equal, ranges, where} and ``spec``'s other
+    parts (columns, descending). 400 naming what is wrong."""
     c = _Compiled()
     filters = dict(filters or {})
     junction = filters.pop("junction", "and")
@@ -145,11 +136,12 @@ def compile_redemption_filters(filters: Mapping[str, Any] | None) -> dict[str, A
         )
     joiner = f" {'AND' if use_keys else 'OR'} "
     expression = (clauses[0] if len(clauses) == 1 else joiner.join(map(group, clauses))) or None
-    return {
-        "equal": c.equal,
-        "ranges": {"redeemedAt": [c.lower, c.upper], "createdAt": [None, None]},
-        "where": {"expression": expression, "names": c.names, "values": c.values} if expression else None,
-    }
+    return ExportSpec(
+        equal=c.equal,
+        ranges={"redeemedAt": (c.lower, c.upper)},
+        where=Where(expression=expression, names=c.names, values=c.values) if expression else None,
+        **spec,
+    )
 
 
 def _clause(
