@@ -21,7 +21,7 @@ from voucherify.models.exports_create_request_body import ExportsCreateRequestBo
 from local.template import ROOT
 from tests.e2e.conftest import LocalServer
 from tests.support.client import ApiClient
-from tests.support.factories import iso, promotion_body, wait_until
+from tests.support.factories import coupon_body, iso, promotion_body, wait_until
 from tests.support.voucherify import SEED_002_FIELDS, seed_002_request
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -221,3 +221,18 @@ def test_given_make_app_key_then_its_last_two_lines_are_a_working_key(local_serv
     assert app_id_line.startswith(f"OFFERS_APP_ID={tenant_id}.")
     sdk = exports_api(local_server, app_id_line.partition("=")[2], app_token_line.partition("=")[2])
     assert sdk.list_exports().total == 0
+
+
+def test_given_a_campaigns_codes_then_the_sdk_exports_them_as_vouchers(tenant):
+    fabric, _, sdk, _ = tenant
+    coupon = fabric.post("/coupons", coupon_body(["E2E-1", "E2E-2"], startAt=at(-1))).json()
+    fabric.post("/coupons", coupon_body(["OTHER-1"], startAt=at(-1)))
+
+    parameters = {"fields": ["code", "campaign", "active"], "campaign_id": coupon["id"]}
+    created = create(sdk, {"exported_object": "voucher", "parameters": parameters})
+    done = wait_done(sdk, created.id)
+
+    token = parse_qs(urlsplit(done.result.url).query)["token"][0]
+    rows = csv_rows(sdk.download_export(created.id, token))
+    assert rows[0] == ["code", "campaign", "active"]
+    assert sorted(rows[1:]) == [["E2E-1", "Spring coupon", "true"], ["E2E-2", "Spring coupon", "true"]]

@@ -16,7 +16,7 @@ from local.stack import LocalStack
 from offers.auth.download_tokens import DOWNLOAD_TOKEN_SECONDS, make_download_token
 from offers.store import keys, objects
 from tests.support.client import TENANT_B, ApiClient
-from tests.support.factories import iso, promotion_body, wait_until
+from tests.support.factories import coupon_body, iso, promotion_body, wait_until
 from tests.support.voucherify import SEED_002_FIELDS, AppKeyClient, make_app_key, seed_002_request
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -387,3 +387,108 @@ def test_given_a_download_token_then_it_opens_the_file_and_nothing_else(v1: AppK
     listing = v1.request("GET", "/v1/exports", query={"token": token}, keys=False)
 
     assert listing.status == 401
+
+
+# -- vouchers -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def vouchers(api: ApiClient) -> dict:
+    """Two coupons: SPRING-1..3 (15% off, one use per code; SPRING-2 assigned to anna and
+    redeemed) and SUMMER-1 (5.50 off, disabled)."""
+    spring = api.post("/coupons", coupon_body(["SPRING-1", "SPRING-2", "SPRING-3"], startAt=at(-2))).json()
+    summer_discount = [{"unit": "AMOUNT_OFF", "value": 5.5, "maxDiscount": 20}]
+    summer = api.post(
+        "/coupons",
+        coupon_body(["SUMMER-1"], name="Summer", discounts=summer_discount, isEnabled=False, limits=[]),
+    ).json()
+    assert api.put(f"/coupons/{spring['id']}/codes/SPRING-2", {"userId": "anna"}).status == 200
+    redeemed = api.post(
+        "/redemptions",
+        {"orderId": "o-1", "promotionId": spring["id"], "couponCode": "SPRING-2", "userId": "anna"},
+    )
+    assert redeemed.status == 201, redeemed.body
+    return {"spring": spring, "summer": summer}
+
+
+VOUCHER_FIELDS = [
+    "code",
+    "voucher_type",
+    "value",
+    "discount_type",
+    "campaign",
+    "campaign_id",
+    "redemption_quantity",
+    "redemption_count",
+    "active",
+    "customer_source_id",
+    "discount_amount_limit",
+    "metadata",
+]
+
+
+def test_given_coupon_codes_when_exported_as_vouchers_then_one_row_per_code_with_the_coupons_fields(
+    stack: LocalStack, v1: AppKeyClient, vouchers: dict
+):
+    spring, summer = vouchers["spring"]["id"], vouchers["summer"]["id"]
+
+    default = export(v1, {"exported_object": "voucher"})
+    chosen = export(v1, {"exported_object": "voucher", "parameters": {"fields": VOUCHER_FIELDS}})
+
+    assert default["exported_object"] == "voucher"
+    _, rows = fetch_csv(stack, v1, default["result"]["url"])
+    assert rows[0] == ["code", "voucher_type", "value", "discount_type"]
+    assert sorted(rows[1:]) == [
+        ["SPRING-1", "DISCOUNT_VOUCHER", "15", "PERCENT"],
+        ["SPRING-2", "DISCOUNT_VOUCHER", "15", "PERCENT"],
+        ["SPRING-3", "DISCOUNT_VOUCHER", "15", "PERCENT"],
+        ["SUMMER-1", "DISCOUNT_VOUCHER", "550", "AMOUNT"],
+    ]
+    _, rows = fetch_csv(stack, v1, chosen["result"]["url"])
+    assert rows[0] == VOUCHER_FIELDS
+    by_code = {row[0]: row for row in rows[1:]}
+    metadata = '{"campaign":"winter-2026"}'
+    assert by_code["SPRING-2"][:6] == [
+        "SPRING-2",
+        "DISCOUNT_VOUCHER",
+        "15",
+        "PERCENT",
+        "Spring coupon",
+        spring,
+    ]
+    assert by_code["SPRING-2"][6:] == ["1", "1", "true", "anna", "", metadata]
+    assert by_code["SPRING-1"][7:10] == ["0", "true", ""]
+    assert by_code["SUMMER-1"][4:11] == ["Summer", summer, "", "0", "false", "", "2000"]
+
+
+def test_given_voucher_filters_then_only_that_campaign_code_or_customer(
+    stack: LocalStack, v1: AppKeyClient, vouchers: dict
+):
+    spring = vouchers["spring"]["id"]
+    cases = [
+        (
+            {"filters": {"campaign_id": {"conditions": {"$in": [spring]}}}},
+            ["SPRING-1", "SPRING-2", "SPRING-3"],
+        ),
+        (
+            {"campaign_id": spring, "filters": {"code": {"conditions": {"$is_not": "SPRING-1"}}}},
+            ["SPRING-2", "SPRING-3"],
+        ),
+        ({"filters": {"code": {"conditions": {"$is": "SUMMER-1"}}}}, ["SUMMER-1"]),
+        ({"filters": {"customer_source_id": {"conditions": {"$is": "anna"}}}}, ["SPRING-2"]),
+        ({"filters": {"created_at": {"conditions": {"$before": at(-1)}}}}, []),
+    ]
+    for parameters, codes in cases:
+        done = export(v1, {"exported_object": "voucher", "parameters": {"fields": ["code"], **parameters}})
+        _, rows = fetch_csv(stack, v1, done["result"]["url"])
+        assert sorted(row[0] for row in rows[1:]) == codes, parameters
+    assert done["parameters"]["fields"] == ["code"]
+
+
+def test_given_a_campaign_id_on_a_redemption_export_then_400_naming_it(v1: AppKeyClient):
+    response = v1.request(
+        "POST", "/v1/exports", {"exported_object": "redemption", "parameters": {"campaign_id": "x"}}
+    )
+
+    assert response.status == 400
+    assert "parameters.campaign_id" in response.json()["details"]

@@ -18,9 +18,9 @@ from offers.errors import Conflict, InvalidInput
 from offers.ids import new_id
 from offers.models.exports import ExportRecord, ExportStatus
 from offers.services import voucherify_fields as fields
-from offers.services.export_sources import V1_REDEMPTION
+from offers.services.export_sources import V1_REDEMPTION, V1_VOUCHER
 from offers.services.exports import start_export
-from offers.services.voucherify_filters import compile_redemption_filters
+from offers.services.voucherify_filters import REDEMPTIONS, VOUCHERS, compile_filters
 from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.clients import client
@@ -38,7 +38,11 @@ EXPORTED_OBJECTS = (
     "product",
     "sku",
 )
-SUPPORTED = {"redemption": (V1_REDEMPTION, fields.REDEMPTION_FIELDS, fields.REDEMPTION_DEFAULT_FIELDS)}
+# exported_object -> (source, its fields, the default fields, its filters)
+SUPPORTED = {
+    "redemption": (V1_REDEMPTION, fields.REDEMPTION_FIELDS, fields.REDEMPTION_DEFAULT_FIELDS, REDEMPTIONS),
+    "voucher": (V1_VOUCHER, fields.VOUCHER_FIELDS, fields.VOUCHER_DEFAULT_FIELDS, VOUCHERS),
+}
 ORDERS = ("created_at", "-created_at")
 LIST_ORDERS = ("created_at", "-created_at", "status", "-status")
 MAX_FIELDS = 100
@@ -96,9 +100,7 @@ def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
     unknown = sorted(set(parameters) - {"order", "fields", "filters", "campaign_id"})
     if unknown:
         raise _invalid(f"parameters.{unknown[0]}", "is not allowed")
-    if parameters.get("campaign_id") is not None:  # the SDK always sends the key, mostly null
-        raise _invalid("parameters.campaign_id", "applies to voucher exports only")
-    source, allowed, defaults = SUPPORTED[exported_object]
+    source, allowed, defaults, vocabulary = SUPPORTED[exported_object]
     columns = _requested_fields(exported_object, parameters.get("fields"), allowed, defaults)
     order = parameters.get("order")
     if order is not None and order not in ORDERS:
@@ -106,12 +108,17 @@ def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
     filters = parameters.get("filters")
     if filters is not None and not isinstance(filters, dict):
         raise _invalid("parameters.filters", "must be an object")
-    spec = compile_redemption_filters(filters, columns=columns, descending=order == "-created_at")
+    campaign_id = parameters.get("campaign_id")  # the SDK always sends the key, mostly null
+    read_filters = filters
+    if campaign_id is not None:
+        if exported_object != "voucher" or not isinstance(campaign_id, str) or not campaign_id:
+            raise _invalid("parameters.campaign_id", "is a campaign id, for voucher exports only")
+        read_filters = {**(filters or {}), "campaign_id": {"conditions": {"$is": campaign_id}}}
+    spec = compile_filters(vocabulary, read_filters, columns=columns, descending=order == "-created_at")
     echoed: dict[str, Any] = {"fields": columns}
-    if order is not None:
-        echoed["order"] = order
-    if filters is not None:
-        echoed["filters"] = filters
+    for name, value in (("order", order), ("filters", filters), ("campaign_id", campaign_id)):
+        if value is not None:
+            echoed[name] = value
     record = ExportRecord(
         export_id=f"{keys.V1_EXPORT_ID_PREFIX}{new_id()}",
         type=source,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 Item = dict[str, Any]
@@ -102,6 +103,137 @@ def redemption_row_maker(tenant_id: str, fields: Sequence[str]) -> Callable[[Ite
         if name.startswith("metadata."):
             key = name.removeprefix("metadata.")
             getters.append(lambda item, key=key: _metadata_cell(metadata_of(item).get(key)))
+        else:
+            getters.append(values[name])
+    return lambda item: [get(item) for get in getters]
+
+
+# -- vouchers (coupon codes) ------------------------------------------------------------------------
+
+VOUCHER_DEFAULT_FIELDS = ("code", "voucher_type", "value", "discount_type")
+VOUCHER_FIELDS = (
+    "id",
+    "code",
+    "voucher_type",
+    "value",
+    "formula",
+    "discount_type",
+    "campaign",
+    "category",
+    "start_date",
+    "expiration_date",
+    "gift_balance",
+    "loyalty_balance",
+    "redemption_quantity",
+    "redemption_count",
+    "active",
+    "qr_code",
+    "bar_code",
+    "metadata",
+    "is_referral_code",
+    "created_at",
+    "updated_at",
+    "validity_timeframe_interval",
+    "validity_timeframe_duration",
+    "validity_day_of_week",
+    "discount_amount_limit",
+    "campaign_id",
+    "additional_info",
+    "customer_id",
+    "discount_effect",
+    "discount_unit_type",
+    "discount_unit_effect",
+    "validation_rules_id",
+    "customer_source_id",
+)
+# fabric discount unit -> Voucherify discount type; amounts are minor units (x100) there
+_DISCOUNT_TYPES = {"PERCENTAGE_OFF": "PERCENT", "AMOUNT_OFF": "AMOUNT", "FIXED": "FIXED"}
+
+
+def _minor_units(value: Any) -> int | None:
+    return None if value is None else int(Decimal(str(value)) * 100)
+
+
+def _first_discount(coupon: Item) -> Item:
+    discounts = coupon.get("discounts") or []
+    return discounts[0] if discounts else {}
+
+
+def _discount_value(coupon: Item) -> Any:
+    discount = _first_discount(coupon)
+    if discount.get("value") is None:
+        return None
+    if discount.get("unit") == "PERCENTAGE_OFF":
+        value = Decimal(str(discount["value"]))
+        return int(value) if value == value.to_integral_value() else float(value)
+    return _minor_units(discount["value"])
+
+
+def _code_limit(coupon: Item) -> Any:
+    return next(
+        (limit.get("quantity") for limit in coupon.get("limits") or [] if limit.get("type") == "CODE"), None
+    )
+
+
+def voucher_id(tenant_id: str, code: str) -> str:
+    """The voucher's Voucherify id, derived from (tenant, code): stable, no lookup."""
+    return f"v_{hashlib.sha256(f'{tenant_id}|{code}'.encode()).hexdigest()[:24]}"
+
+
+def _voucher_values(tenant_id: str, coupon_of: Callable[[str], Item]) -> dict[str, Callable[[Item], Any]]:
+    def coupon(item: Item) -> Item:
+        return coupon_of(item.get("promotionId", ""))
+
+    def active(item: Item) -> bool:
+        return item.get("status") != "INACTIVE" and coupon(item).get("isEnabled", True) is not False
+
+    def nothing(item: Item) -> None:
+        return None
+
+    values: dict[str, Callable[[Item], Any]] = dict.fromkeys(VOUCHER_FIELDS, nothing)
+    values.update(
+        {
+            "id": lambda item: voucher_id(tenant_id, item["code"]),
+            "code": lambda item: item.get("code"),
+            "voucher_type": lambda item: "DISCOUNT_VOUCHER",
+            "value": lambda item: _discount_value(coupon(item)),
+            "discount_type": lambda item: _DISCOUNT_TYPES.get(_first_discount(coupon(item)).get("unit", "")),
+            "campaign": lambda item: coupon(item).get("name"),
+            "campaign_id": lambda item: item.get("promotionId"),
+            "start_date": lambda item: coupon(item).get("startAt"),
+            "expiration_date": lambda item: coupon(item).get("endAt"),
+            "redemption_quantity": lambda item: _code_limit(coupon(item)),
+            "redemption_count": lambda item: int(item.get("uses") or 0),
+            "active": lambda item: "true" if active(item) else "false",
+            "is_referral_code": lambda item: "false",
+            "created_at": lambda item: item.get("createdAt"),
+            "updated_at": lambda item: item.get("updatedAt"),
+            "discount_amount_limit": lambda item: _minor_units(
+                _first_discount(coupon(item)).get("maxDiscount")
+            ),
+            "customer_id": lambda item: customer_id(tenant_id, item.get("userId")),
+            "customer_source_id": lambda item: item.get("userId"),
+            "metadata": lambda item: _metadata_cell(metadata_of(coupon(item)) or None),
+        }
+    )
+    return values
+
+
+def voucher_row_maker(
+    tenant_id: str, fields: Sequence[str], coupon_of: Callable[[str], Item]
+) -> Callable[[Item], list[Any]]:
+    """code item -> the requested fields; the coupon's own fields come from ``coupon_of``
+    (metadata is the coupon's additionalAttributes)."""
+    values = _voucher_values(tenant_id, coupon_of)
+    getters: list[Callable[[Item], Any]] = []
+    for name in fields:
+        if name.startswith("metadata."):
+            key = name.removeprefix("metadata.")
+            getters.append(
+                lambda item, key=key: _metadata_cell(
+                    metadata_of(coupon_of(item.get("promotionId", ""))).get(key)
+                )
+            )
         else:
             getters.append(values[name])
     return lambda item: [get(item) for get in getters]

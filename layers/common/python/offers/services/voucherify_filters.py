@@ -20,7 +20,20 @@ from offers.services.export_sources.base import ExportSpec, Where, group
 
 STRING_OPERATORS = ("$is", "$is_not", "$in", "$not_in", "$has_value", "$is_unknown", "$starts_with")
 TIME_OPERATORS = ("$after", "$before")
-# Voucherify field -> (stored attribute, kind). customer_source_id is the userId, else the email.
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """One exported object's filters: Voucherify field -> (stored attribute, kind), the
+    attribute its index is sorted by, and the attributes whose exact value has a partition."""
+
+    exported_object: str
+    fields: dict[str, tuple[str, str]]
+    time_attribute: str
+    indexed: tuple[str, ...]
+
+
+# customer_source_id is the userId, else the email.
 REDEMPTION_FILTERS: dict[str, tuple[str, str]] = {
     "created_at": ("redeemedAt", "time"),
     "date": ("redeemedAt", "time"),
@@ -30,13 +43,26 @@ REDEMPTION_FILTERS: dict[str, tuple[str, str]] = {
     "customer_source_id": ("userId", "customer"),
     "result": ("status", "result"),
 }
-_INDEXED = ("couponCode", "orderId")  # attributes whose exact value has its own index partition
+REDEMPTIONS = Vocabulary("redemption", REDEMPTION_FILTERS, "redeemedAt", ("couponCode", "orderId"))
+VOUCHERS = Vocabulary(
+    "voucher",
+    {
+        "code": ("code", "string"),
+        "campaign_id": ("promotionId", "string"),
+        "customer_source_id": ("userId", "string"),
+        "created_at": ("createdAt", "time"),
+        "updated_at": ("updatedAt", "time"),
+    },
+    "createdAt",
+    ("promotionId", "userId", "code"),
+)
 _RESULTS = {"SUCCESS": "ACTIVE", "FAILURE": "INACTIVE"}
 _ONE_MILLISECOND = timedelta(milliseconds=1)
 
 
 @dataclass
 class _Compiled:
+    vocabulary: Vocabulary
     equal: dict[str, str] = field(default_factory=dict)
     lower: str | None = None
     upper: str | None = None
@@ -102,9 +128,13 @@ def _customer_clause(c: _Compiled, operator: str, values: list[str]) -> str:
 
 
 def compile_redemption_filters(filters: Mapping[str, Any] | None, **spec: Any) -> ExportSpec:
-    """The redemption source's spec: the filters' {equal, ranges, where} and ``spec``'s other
-    parts (columns, descending). 400 naming what is wrong."""
-    c = _Compiled()
+    return compile_filters(REDEMPTIONS, filters, **spec)
+
+
+def compile_filters(vocabulary: Vocabulary, filters: Mapping[str, Any] | None, **spec: Any) -> ExportSpec:
+    """A source's spec: the filters' {equal, ranges, where} and ``spec``'s other parts
+    (columns, descending). 400 naming what is wrong."""
+    c = _Compiled(vocabulary)
     filters = dict(filters or {})
     junction = filters.pop("junction", "and")
     if not isinstance(junction, str) or junction.lower() not in ("and", "or"):
@@ -112,13 +142,15 @@ def compile_redemption_filters(filters: Mapping[str, Any] | None, **spec: Any) -
     use_keys = junction.lower() == "and"
     for field_name, condition in filters.items():
         where = f"parameters.filters.{field_name}"
-        if field_name not in REDEMPTION_FILTERS:
-            allowed = ", ".join(REDEMPTION_FILTERS)
-            raise InvalidInput.for_field(where, f"is not a filter of redemption exports; allowed: {allowed}")
+        if field_name not in vocabulary.fields:
+            allowed = ", ".join(vocabulary.fields)
+            raise InvalidInput.for_field(
+                where, f"is not a filter of {vocabulary.exported_object} exports; allowed: {allowed}"
+            )
         conditions = condition.get("conditions") if isinstance(condition, dict) else None
         if not isinstance(conditions, dict) or not conditions:
             raise InvalidInput.for_field(f"{where}.conditions", "must be an object of {operator: value}")
-        attribute, kind = REDEMPTION_FILTERS[field_name]
+        attribute, kind = vocabulary.fields[field_name]
         allowed_ops = TIME_OPERATORS if kind == "time" else STRING_OPERATORS
         for operator, raw in conditions.items():
             at = f"{where}.conditions.{operator}"
@@ -138,7 +170,7 @@ def compile_redemption_filters(filters: Mapping[str, Any] | None, **spec: Any) -
     expression = (clauses[0] if len(clauses) == 1 else joiner.join(map(group, clauses))) or None
     return ExportSpec(
         equal=c.equal,
-        ranges={"redeemedAt": (c.lower, c.upper)},
+        ranges={vocabulary.time_attribute: (c.lower, c.upper)},
         where=Where(expression=expression, names=c.names, values=c.values) if expression else None,
         **spec,
     )
@@ -150,7 +182,9 @@ def _clause(
     """One condition: a key bound or index choice (returns "") or a filter-expression clause."""
     if kind == "time":
         stamp = _timestamp(at, raw)
-        if use_keys:  # $after is exclusive; timestamps have millisecond precision
+        if (
+            use_keys and attribute == c.vocabulary.time_attribute
+        ):  # $after is exclusive; timestamps have millisecond precision
             if operator == "$after":
                 bound = format_timestamp(parse_timestamp(stamp) + _ONE_MILLISECOND)
                 c.lower = max(c.lower or bound, bound)
@@ -167,7 +201,7 @@ def _clause(
     if kind == "customer":
         return _customer_clause(c, operator, values)
     exact = operator in ("$is", "$in") and len(values) == 1
-    if use_keys and exact and attribute in _INDEXED and not c.equal:
+    if use_keys and exact and attribute in c.vocabulary.indexed and not c.equal:
         c.equal[attribute] = values[0]  # read only this value's index partition
         return ""
     return _string_clause(c, attribute, operator, values)

@@ -13,10 +13,12 @@ from offers.models.exports import ExportType
 from offers.services.export_sources.base import ExportSource, ExportSpec, Segment
 from offers.services.export_sources.redemptions import REDEMPTION_COLUMNS, RedemptionSource, redemption_row
 from offers.services.export_sources.voucherify_redemptions import V1_REDEMPTION, VoucherifyRedemptionSource
+from offers.services.export_sources.voucherify_vouchers import V1_VOUCHER, VoucherifyVoucherSource
 
 SOURCES: dict[str, ExportSource] = {
     ExportType.REDEMPTION: RedemptionSource(),
     V1_REDEMPTION: VoucherifyRedemptionSource(),
+    V1_VOUCHER: VoucherifyVoucherSource(),
 }
 
 
@@ -33,6 +35,7 @@ __all__ = [
     "REDEMPTION_COLUMNS",
     "SOURCES",
     "V1_REDEMPTION",
+    "V1_VOUCHER",
     "ExportSource",
     "ExportSpec",
     "Segment",
