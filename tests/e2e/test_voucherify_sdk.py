@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import secrets
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -236,3 +239,27 @@ def test_given_a_campaigns_codes_then_the_sdk_exports_them_as_vouchers(tenant):
     rows = csv_rows(sdk.download_export(created.id, token))
     assert rows[0] == ["code", "campaign", "active"]
     assert sorted(rows[1:]) == [["E2E-1", "Spring coupon", "true"], ["E2E-2", "Spring coupon", "true"]]
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_given_the_readmes_voucherify_curl_block_then_it_downloads_the_csv(local_server: LocalServer):
+    text = (ROOT / "README.md").read_text()
+    script = re.search(r"### Voucherify exports.*?```sh\n(.*?)```", text, re.S).group(1)
+    env = {
+        "PATH": os.environ["PATH"],
+        "OFFERS_API_URL": local_server.url,
+        "OFFERS_APP_ID": local_server.app_id,
+        "OFFERS_APP_TOKEN": local_server.app_token,
+    }
+
+    run = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == "id,object,date,voucher_code,customer_id,result"
