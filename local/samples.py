@@ -174,6 +174,11 @@ def _seed_voucherify(now: datetime) -> None:
         for export_id in (SAMPLE_V1_EXPORT_ID, SAMPLE_V1_DELETED_EXPORT_ID)
     ]
     Table().batch_write(puts=app_keys + [export_item(SAMPLE_TENANT_ID, record) for record in exports])
+    from offers.models.customers import CustomerInput  # noqa: PLC0415
+    from offers.services.customers import upsert_customer  # noqa: PLC0415
+
+    for source_id in ("sample-customer", "sample-deleted-customer"):  # Get's and Delete's events
+        upsert_customer(SAMPLE_TENANT_ID, CustomerInput(source_id=source_id, name="Sample customer"))
 
 
 def _seed_exports(now: datetime) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from offers.store.customers import TOTALS
+
 Item = dict[str, Any]
 
 REDEMPTION_DEFAULT_FIELDS = ("id", "object", "voucher_code", "customer_id", "date", "result")
@@ -234,6 +236,70 @@ def voucher_row_maker(
                     metadata_of(coupon_of(item.get("promotionId", ""))).get(key)
                 )
             )
+        else:
+            getters.append(values[name])
+    return lambda item: [get(item) for get in getters]
+
+
+# -- customers -----------------------------------------------------------------------------------------
+
+CUSTOMER_DEFAULT_FIELDS = ("name", "source_id")
+_ADDRESS_FIELDS = ("city", "state", "line_1", "line_2", "country", "postal_code")
+_ORDER_FIELDS = ("total_amount", "total_count", "average_amount", "last_order_amount", "last_order_date")
+CUSTOMER_FIELDS = (
+    "name",
+    "id",
+    "description",
+    "email",
+    "source_id",
+    "created_at",
+    "updated_at",
+    *(f"address_{name}" for name in _ADDRESS_FIELDS),
+    *(f"redemptions_total_{name}" for name in TOTALS),
+    *(f"orders_{name}" for name in _ORDER_FIELDS),
+    "loyalty_points",
+    "loyalty_referred_customers",
+    "phone",
+    "birthday",
+    "birthdate",
+    "metadata",
+)
+
+
+def _customer_values() -> dict[str, Callable[[Item], Any]]:
+    def nothing(item: Item) -> None:
+        return None
+
+    values: dict[str, Callable[[Item], Any]] = dict.fromkeys(CUSTOMER_FIELDS, nothing)
+    values.update(
+        {
+            "name": lambda item: item.get("name"),
+            "id": lambda item: item.get("id"),
+            "description": lambda item: item.get("description"),
+            "email": lambda item: item.get("email"),
+            "source_id": lambda item: item.get("sourceId"),
+            "created_at": lambda item: item.get("createdAt"),
+            "updated_at": lambda item: item.get("updatedAt"),
+            "phone": lambda item: item.get("phone"),
+            "birthday": lambda item: item.get("birthdate"),
+            "birthdate": lambda item: item.get("birthdate"),
+            "metadata": lambda item: _metadata_cell(item.get("metadata") or None),
+        }
+    )
+    for name in _ADDRESS_FIELDS:
+        values[f"address_{name}"] = lambda item, name=name: (item.get("address") or {}).get(name)
+    for name, attribute in TOTALS.items():
+        values[f"redemptions_total_{name}"] = lambda item, attribute=attribute: int(item.get(attribute) or 0)
+    return values
+
+
+def customer_row_maker(fields: Sequence[str]) -> Callable[[Item], list[Any]]:
+    values = _customer_values()
+    getters: list[Callable[[Item], Any]] = []
+    for name in fields:
+        if name.startswith("metadata."):
+            key = name.removeprefix("metadata.")
+            getters.append(lambda item, key=key: _metadata_cell((item.get("metadata") or {}).get(key)))
         else:
             getters.append(values[name])
     return lambda item: [get(item) for get in getters]

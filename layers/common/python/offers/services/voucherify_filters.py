@@ -44,6 +44,19 @@ REDEMPTION_FILTERS: dict[str, tuple[str, str]] = {
     "result": ("status", "result"),
 }
 REDEMPTIONS = Vocabulary("redemption", REDEMPTION_FILTERS, "redeemedAt", ("couponCode", "orderId"))
+CUSTOMERS = Vocabulary(
+    "customer",
+    {
+        "id": ("id", "string"),
+        "source_id": ("sourceId", "string"),
+        "name": ("name", "string"),
+        "email": ("email", "string"),
+        "created_at": ("createdAt", "time"),
+        "updated_at": ("updatedAt", "time"),
+    },
+    "createdAt",
+    (),
+)
 VOUCHERS = Vocabulary(
     "voucher",
     {

@@ -415,3 +415,24 @@ def app_key_tenant(app_id: str) -> str | None:
     """The tenant an app id names, or None when it is not an app id of ours."""
     tenant_id, separator, rest = app_id.partition(APP_KEY_SEPARATOR)
     return tenant_id if separator and rest and len(tenant_id) == 24 else None
+
+
+# -- customers (Voucherify dialect) -----------------------------------------------------------------
+# One item per customer, keyed by its id (``cust_`` + a digest of its source_id, so a source_id
+# finds its customer with one GetItem). GSI1 lists a tenant's customers by creation, write-sharded
+# like the ledger: redemptions update their customer's totals at the ledger's rate.
+
+CUSTOMER_SHARDS = 16
+
+
+def customer_key(tenant_id: str, customer_id: str) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}CUST#{part(customer_id)}", SK: "CUSTOMER"}
+
+
+def customers_partition(tenant_id: str, shard: int) -> str:
+    return f"{tenant_prefix(tenant_id)}CUSTS#S{shard:02d}"
+
+
+def customer_index_attributes(tenant_id: str, customer_id: str, created_at: str) -> dict[str, str]:
+    shard = zlib.crc32(customer_id.encode()) % CUSTOMER_SHARDS
+    return {GSI1[1]: customers_partition(tenant_id, shard), GSI1[2]: f"{created_at}#{part(customer_id)}"}

@@ -12,6 +12,7 @@ from offers.errors import InvalidInput
 from offers.models.exports import ExportType
 from offers.services.export_sources.base import ExportSource, ExportSpec, Segment
 from offers.services.export_sources.redemptions import REDEMPTION_COLUMNS, RedemptionSource, redemption_row
+from offers.services.export_sources.voucherify_customers import V1_CUSTOMER, VoucherifyCustomerSource
 from offers.services.export_sources.voucherify_redemptions import V1_REDEMPTION, VoucherifyRedemptionSource
 from offers.services.export_sources.voucherify_vouchers import V1_VOUCHER, VoucherifyVoucherSource
 
@@ -19,6 +20,7 @@ SOURCES: dict[str, ExportSource] = {
     ExportType.REDEMPTION: RedemptionSource(),
     V1_REDEMPTION: VoucherifyRedemptionSource(),
     V1_VOUCHER: VoucherifyVoucherSource(),
+    V1_CUSTOMER: VoucherifyCustomerSource(),
 }
 
 
@@ -34,6 +36,7 @@ def source_for(export_type: str) -> ExportSource:
 __all__ = [
     "REDEMPTION_COLUMNS",
     "SOURCES",
+    "V1_CUSTOMER",
     "V1_REDEMPTION",
     "V1_VOUCHER",
     "ExportSource",

@@ -306,3 +306,10 @@ def _windows(
     cuts = [format_timestamp(begin + timedelta(seconds=step * i)) for i in range(1, count)]
     bounds = [lower, *cuts, upper]
     return list(pairwise(bounds))
+
+
+class DialectSpecSource(TimeIndexedSource):
+    """A source whose spec the dialect that offers it builds (it has no fabric filters)."""
+
+    def spec(self, filters: Sequence[ExportFilter]) -> ExportSpec:
+        raise TypeError(f"{type(self).__name__}'s spec is built by its dialect, not from fabric filters")

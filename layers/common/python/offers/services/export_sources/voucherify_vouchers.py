@@ -7,11 +7,10 @@ coupon is read once per segment (GetItem, cached), for its campaign fields.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from offers.models.exports import ExportFilter
-from offers.services.export_sources.base import ExportSpec, IndexChoice, Item, TimeIndexedSource
+from offers.services.export_sources.base import DialectSpecSource, ExportSpec, IndexChoice, Item
 from offers.services.voucherify_fields import VOUCHER_DEFAULT_FIELDS, voucher_row_maker
 from offers.settings import get_settings
 from offers.store import keys
@@ -20,12 +19,9 @@ from offers.store.table import Table
 V1_VOUCHER = "V1_VOUCHER"
 
 
-class VoucherifyVoucherSource(TimeIndexedSource):
+class VoucherifyVoucherSource(DialectSpecSource):
     columns = VOUCHER_DEFAULT_FIELDS
     time_attribute = "createdAt"
-
-    def spec(self, filters: Sequence[ExportFilter]) -> ExportSpec:
-        raise TypeError("the Voucherify dialect builds this source's spec itself")
 
     def read_plan(self, tenant_id: str, spec: ExportSpec) -> IndexChoice:
         coupon_id, user_id, code = (spec.equal.get(a) for a in ("promotionId", "userId", "code"))
