@@ -1,7 +1,7 @@
 """GET /v1/exports?limit=&page=&order= (Voucherify): this dialect's exports, newest first."""
 
 from offers.api.responses import ok
-from offers.api.voucherify import VoucherifyResolver, invalid_query
+from offers.api.voucherify import VoucherifyResolver
 from offers.services import voucherify_exports
 
 app = VoucherifyResolver()
@@ -9,9 +9,7 @@ app = VoucherifyResolver()
 
 @app.get("/v1/exports")
 def list_exports():
-    order = (app.current_event.query_string_parameters or {}).get("order") or None
-    if order is not None and order not in voucherify_exports.LIST_ORDERS:
-        raise invalid_query("order", f"must be one of {', '.join(voucherify_exports.LIST_ORDERS)}")
+    order = app.query_choice("order", voucherify_exports.LIST_ORDERS)
     return ok(
         voucherify_exports.list_exports(
             app.tenant_id,

@@ -3,8 +3,6 @@ download by token, delete, filters, errors and tenant walls."""
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -16,8 +14,15 @@ from local.stack import LocalStack
 from offers.auth.download_tokens import DOWNLOAD_TOKEN_SECONDS, make_download_token
 from offers.store import keys, objects
 from tests.support.client import TENANT_B, ApiClient
-from tests.support.factories import coupon_body, iso, promotion_body, wait_until
-from tests.support.voucherify import SEED_002_FIELDS, AppKeyClient, make_app_key, seed_002_request
+from tests.support.factories import coupon_body, iso, promotion_body
+from tests.support.voucherify import (
+    SEED_002_FIELDS,
+    AppKeyClient,
+    export,
+    fetch_csv,
+    make_app_key,
+    seed_002_request,
+)
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -52,33 +57,6 @@ def ledger(api: ApiClient) -> list[dict]:
     response = api.put(f"/redemptions/{inactive['id']}", {"status": "INACTIVE"})
     assert response.status == 200, response.body
     return [*made, response.json()]
-
-
-def export(v1: AppKeyClient, body: dict) -> dict:
-    response = v1.request("POST", "/v1/exports", body)
-    assert response.status == 200, response.body
-    created = response.json()
-    assert created["status"] == "SCHEDULED"
-
-    def finished() -> dict | None:
-        current = v1.request("GET", f"/v1/exports/{created['id']}").json()
-        return current if current["status"] in ("DONE", "ERROR") else None
-
-    return wait_until(finished, timeout=120)
-
-
-def fetch_csv(
-    stack: LocalStack, v1: AppKeyClient, url: str, *, keys: bool = False
-) -> tuple[str, list[list[str]]]:
-    """Follow result.url as curl -L does: the /v1 link, then the presigned S3 redirect."""
-    link = urlsplit(url)
-    first = v1.request("GET", link.path, query={k: v[0] for k, v in parse_qs(link.query).items()}, keys=keys)
-    assert first.status == 302, first.body
-    target = urlsplit(first.headers["location"])
-    assert stack.gateway is not None
-    second = stack.gateway.handle(HttpRequest("GET", target.path, target.query, {"host": target.netloc}))
-    assert second.status == 200, second.body
-    return second.headers["content-type"], list(csv.reader(io.StringIO(second.body.decode(), newline="")))
 
 
 def test_given_seed_002s_example_request_then_the_documented_shape_and_exactly_the_matching_rows(

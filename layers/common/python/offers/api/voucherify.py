@@ -135,6 +135,12 @@ class VoucherifyResolver(OffersResolver):
         except ValueError:
             raise InvalidInput.for_field("body", "is not valid JSON", code="invalid_payload") from None
 
+    def query_choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str | None:
+        raw = (self.current_event.query_string_parameters or {}).get(name) or default
+        if raw is not None and raw not in choices:
+            raise invalid_query(name, f"must be one of {', '.join(choices)}")
+        return raw
+
     def query_int(self, name: str, default: int, low: int, high: int) -> int:
         raw = (self.current_event.query_string_parameters or {}).get(name)
         if raw is None or raw == "":

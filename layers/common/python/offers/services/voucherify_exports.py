@@ -18,9 +18,16 @@ from offers.errors import Conflict, InvalidInput
 from offers.ids import new_id
 from offers.models.exports import ExportRecord, ExportStatus
 from offers.services import voucherify_fields as fields
-from offers.services.export_sources import V1_CUSTOMER, V1_REDEMPTION, V1_VOUCHER
+from offers.services.export_sources import V1_CUSTOMER, V1_PUBLICATION, V1_REDEMPTION, V1_VOUCHER
 from offers.services.exports import start_export
-from offers.services.voucherify_filters import CUSTOMERS, REDEMPTIONS, VOUCHERS, compile_filters
+from offers.services.voucherify_filters import (
+    CUSTOMERS,
+    PUBLICATIONS,
+    REDEMPTIONS,
+    VOUCHERS,
+    Vocabulary,
+    compile_filters,
+)
 from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.clients import client
@@ -39,10 +46,16 @@ EXPORTED_OBJECTS = (
     "sku",
 )
 # exported_object -> (source, its fields, the default fields, its filters)
-SUPPORTED = {
+SUPPORTED: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], Vocabulary]] = {
     "redemption": (V1_REDEMPTION, fields.REDEMPTION_FIELDS, fields.REDEMPTION_DEFAULT_FIELDS, REDEMPTIONS),
     "voucher": (V1_VOUCHER, fields.VOUCHER_FIELDS, fields.VOUCHER_DEFAULT_FIELDS, VOUCHERS),
     "customer": (V1_CUSTOMER, fields.CUSTOMER_FIELDS, fields.CUSTOMER_DEFAULT_FIELDS, CUSTOMERS),
+    "publication": (
+        V1_PUBLICATION,
+        fields.PUBLICATION_FIELDS,
+        fields.PUBLICATION_DEFAULT_FIELDS,
+        PUBLICATIONS,
+    ),
 }
 ORDERS = ("created_at", "-created_at")
 LIST_ORDERS = ("created_at", "-created_at", "status", "-status")

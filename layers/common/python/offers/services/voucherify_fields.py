@@ -97,17 +97,28 @@ def _redemption_values(tenant_id: str) -> dict[str, Callable[[Item], Any]]:
     }
 
 
-def redemption_row_maker(tenant_id: str, fields: Sequence[str]) -> Callable[[Item], list[Any]]:
+def _row_maker(
+    values: dict[str, Callable[[Item], Any]],
+    fields: Sequence[str],
+    metadata: Callable[[Item], dict[str, Any]],
+) -> Callable[[Item], list[Any]]:
     """item -> the requested fields' values, in order (``metadata.X`` is one metadata key)."""
-    values = _redemption_values(tenant_id)
     getters: list[Callable[[Item], Any]] = []
     for name in fields:
         if name.startswith("metadata."):
             key = name.removeprefix("metadata.")
-            getters.append(lambda item, key=key: _metadata_cell(metadata_of(item).get(key)))
+            getters.append(lambda item, key=key: _metadata_cell(metadata(item).get(key)))
         else:
             getters.append(values[name])
     return lambda item: [get(item) for get in getters]
+
+
+def _own_metadata(item: Item) -> dict[str, Any]:
+    return item.get("metadata") or {}
+
+
+def redemption_row_maker(tenant_id: str, fields: Sequence[str]) -> Callable[[Item], list[Any]]:
+    return _row_maker(_redemption_values(tenant_id), fields, metadata_of)
 
 
 # -- vouchers (coupon codes) ------------------------------------------------------------------------
@@ -226,19 +237,11 @@ def voucher_row_maker(
 ) -> Callable[[Item], list[Any]]:
     """code item -> the requested fields; the coupon's own fields come from ``coupon_of``
     (metadata is the coupon's additionalAttributes)."""
-    values = _voucher_values(tenant_id, coupon_of)
-    getters: list[Callable[[Item], Any]] = []
-    for name in fields:
-        if name.startswith("metadata."):
-            key = name.removeprefix("metadata.")
-            getters.append(
-                lambda item, key=key: _metadata_cell(
-                    metadata_of(coupon_of(item.get("promotionId", ""))).get(key)
-                )
-            )
-        else:
-            getters.append(values[name])
-    return lambda item: [get(item) for get in getters]
+
+    def coupon_metadata(item: Item) -> dict[str, Any]:
+        return metadata_of(coupon_of(item.get("promotionId", "")))
+
+    return _row_maker(_voucher_values(tenant_id, coupon_of), fields, coupon_metadata)
 
 
 # -- customers -----------------------------------------------------------------------------------------
@@ -294,12 +297,34 @@ def _customer_values() -> dict[str, Callable[[Item], Any]]:
 
 
 def customer_row_maker(fields: Sequence[str]) -> Callable[[Item], list[Any]]:
-    values = _customer_values()
-    getters: list[Callable[[Item], Any]] = []
-    for name in fields:
-        if name.startswith("metadata."):
-            key = name.removeprefix("metadata.")
-            getters.append(lambda item, key=key: _metadata_cell((item.get("metadata") or {}).get(key)))
-        else:
-            getters.append(values[name])
-    return lambda item: [get(item) for get in getters]
+    return _row_maker(_customer_values(), fields, _own_metadata)
+
+
+# -- publications ------------------------------------------------------------------------------------
+
+# The reference's defaults list "code", which is not an allowed field: voucher_code stands in.
+PUBLICATION_DEFAULT_FIELDS = ("voucher_code", "customer_id", "date", "channel")
+PUBLICATION_FIELDS = (
+    "voucher_code",
+    "customer_id",
+    "customer_source_id",
+    "date",
+    "channel",
+    "campaign",
+    "is_winner",
+    "metadata",
+)
+_PUBLICATION_VALUES: dict[str, Callable[[Item], Any]] = {
+    "voucher_code": lambda item: item.get("code"),
+    "customer_id": lambda item: item.get("customerId"),
+    "customer_source_id": lambda item: item.get("customerSourceId"),
+    "date": lambda item: item.get("createdAt"),
+    "channel": lambda item: item.get("channel"),
+    "campaign": lambda item: item.get("campaign"),
+    "is_winner": lambda item: "false",
+    "metadata": lambda item: _metadata_cell(item.get("metadata") or None),
+}
+
+
+def publication_row_maker(fields: Sequence[str]) -> Callable[[Item], list[Any]]:
+    return _row_maker(_PUBLICATION_VALUES, fields, _own_metadata)

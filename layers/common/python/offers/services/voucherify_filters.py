@@ -57,6 +57,20 @@ CUSTOMERS = Vocabulary(
     "createdAt",
     (),
 )
+PUBLICATIONS = Vocabulary(
+    "publication",
+    {
+        "voucher_code": ("code", "string"),
+        "customer_id": ("customerId", "string"),
+        "customer_source_id": ("customerSourceId", "string"),
+        "campaign": ("campaign", "string"),
+        "channel": ("channel", "string"),
+        "created_at": ("createdAt", "time"),
+        "date": ("createdAt", "time"),
+    },
+    "createdAt",
+    (),
+)
 VOUCHERS = Vocabulary(
     "voucher",
     {

@@ -436,3 +436,20 @@ def customers_partition(tenant_id: str, shard: int) -> str:
 def customer_index_attributes(tenant_id: str, customer_id: str, created_at: str) -> dict[str, str]:
     shard = zlib.crc32(customer_id.encode()) % CUSTOMER_SHARDS
     return {GSI1[1]: customers_partition(tenant_id, shard), GSI1[2]: f"{created_at}#{part(customer_id)}"}
+
+
+# -- publications (Voucherify dialect) --------------------------------------------------------------
+# A publication is one assignment of a code to a customer. GSI1 lists a tenant's publications by
+# creation in one partition (assignments are far rarer than redemptions).
+
+
+def publication_key(tenant_id: str, publication_id: str) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}PUB#{publication_id}", SK: "PUBLICATION"}
+
+
+def publications_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}PUBS"
+
+
+def publication_index_attributes(tenant_id: str, publication_id: str, created_at: str) -> dict[str, str]:
+    return {GSI1[1]: publications_partition(tenant_id), GSI1[2]: f"{created_at}#{publication_id}"}

@@ -13,6 +13,7 @@ from offers.models.exports import ExportType
 from offers.services.export_sources.base import ExportSource, ExportSpec, Segment
 from offers.services.export_sources.redemptions import REDEMPTION_COLUMNS, RedemptionSource, redemption_row
 from offers.services.export_sources.voucherify_customers import V1_CUSTOMER, VoucherifyCustomerSource
+from offers.services.export_sources.voucherify_publications import V1_PUBLICATION, VoucherifyPublicationSource
 from offers.services.export_sources.voucherify_redemptions import V1_REDEMPTION, VoucherifyRedemptionSource
 from offers.services.export_sources.voucherify_vouchers import V1_VOUCHER, VoucherifyVoucherSource
 
@@ -21,6 +22,7 @@ SOURCES: dict[str, ExportSource] = {
     V1_REDEMPTION: VoucherifyRedemptionSource(),
     V1_VOUCHER: VoucherifyVoucherSource(),
     V1_CUSTOMER: VoucherifyCustomerSource(),
+    V1_PUBLICATION: VoucherifyPublicationSource(),
 }
 
 
@@ -37,6 +39,7 @@ __all__ = [
     "REDEMPTION_COLUMNS",
     "SOURCES",
     "V1_CUSTOMER",
+    "V1_PUBLICATION",
     "V1_REDEMPTION",
     "V1_VOUCHER",
     "ExportSource",
