@@ -17,9 +17,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from voucherify import ApiClient as SdkClient
-from voucherify import Configuration, ExportsApi
+from voucherify import Configuration, CustomersApi, ExportsApi, PublicationsApi
 from voucherify.exceptions import BadRequestException, NotFoundException, UnauthorizedException
+from voucherify.models.customers_create_request_body import CustomersCreateRequestBody
 from voucherify.models.exports_create_request_body import ExportsCreateRequestBody
+from voucherify.models.publications_create_request_body import PublicationsCreateRequestBody
 
 from local.template import ROOT
 from tests.e2e.conftest import LocalServer
@@ -263,3 +265,40 @@ def test_given_the_readmes_voucherify_curl_block_then_it_downloads_the_csv(local
 
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0] == "id,object,date,voucher_code,customer_id,result"
+
+
+def test_given_the_sdk_then_customers_and_publications_round_trip_and_export(tenant):
+    fabric, _, sdk, _ = tenant
+    config = sdk.api_client
+    customers, publications = CustomersApi(config), PublicationsApi(config)
+    assert fabric.post("/coupons", coupon_body(["SDK-1", "SDK-2"], startAt=at(-1))).status == 201
+
+    made = customers.create_customer(
+        CustomersCreateRequestBody.from_dict(
+            {"source_id": "sdk-ann", "name": "Ann", "address": {"city": "Oslo"}}
+        )
+    )
+    published = publications.create_publication(
+        publications_create_request_body=PublicationsCreateRequestBody.from_dict(
+            {"voucher": "SDK-2", "customer": {"source_id": "sdk-ann"}}
+        )
+    )
+    listed = publications.list_publications(limit=10, page=1)
+    found = customers.get_customer("sdk-ann")
+
+    assert made.id.startswith("cust_") and made.address.city == "Oslo"
+    assert (published.vouchers, published.customer_id, published.tracking_id) == (
+        ["SDK-2"],
+        made.id,
+        "sdk-ann",
+    )
+    assert [p.id for p in listed.publications] == [published.id] and listed.total == 1
+    assert (found.id, found.name) == (made.id, "Ann")
+    done = wait_done(sdk, create(sdk, {"exported_object": "publication"}).id)
+    token = parse_qs(urlsplit(done.result.url).query)["token"][0]
+    rows = csv_rows(sdk.download_export(done.id, token))
+    assert rows[0] == ["voucher_code", "customer_id", "date", "channel"]
+    assert [row[:2] for row in rows[1:]] == [["SDK-2", made.id]]
+    customers.delete_customer("sdk-ann")
+    with pytest.raises(NotFoundException):
+        customers.get_customer("sdk-ann")

@@ -20,13 +20,16 @@ _FIELDS = ("name", "description", "email", "phone")
 
 
 def upsert_customer(tenant_id: str, data: CustomerInput) -> dict[str, Any]:
-    fields: dict[str, Any] = {name: getattr(data, name) for name in _FIELDS if name in data.model_fields_set}
+    # null is "not sent" (the SDK sends nulls for fields its caller left out)
+    fields: dict[str, Any] = {
+        name: getattr(data, name) for name in _FIELDS if getattr(data, name) is not None
+    }
     birthdate = data.birthdate or data.birthday
     if birthdate is not None:
         fields["birthdate"] = birthdate.isoformat()
-    if "address" in data.model_fields_set:
-        fields["address"] = data.address.model_dump(exclude_none=True) if data.address else None
-    if "metadata" in data.model_fields_set:
+    if data.address is not None:
+        fields["address"] = data.address.model_dump(exclude_none=True)
+    if data.metadata is not None:
         fields["metadata"] = data.metadata
     now = format_timestamp(utc_now())
     if data.id:

@@ -112,7 +112,7 @@ def _customer_source_id(tenant_id: str, customer: Any) -> str:
         where = ".".join(str(part) for part in ("customer", *first["loc"]))
         raise _invalid(where, first["msg"].removeprefix("Value error, ")) from None
     if data.source_id:
-        if set(data.model_fields_set) - {"source_id"}:
+        if any(value is not None for name, value in data if name != "source_id"):
             upsert_customer(tenant_id, data)  # keep the details sent (idempotent)
         return data.source_id
     if data.id:
