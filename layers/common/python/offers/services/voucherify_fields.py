@@ -189,59 +189,90 @@ def _code_limit(coupon: Item) -> Any:
 
 
 def voucher_id(tenant_id: str, code: str) -> str:
-    """The voucher's Voucherify id, derived from (tenant, code): stable, no lookup."""
-    return f"v_{hashlib.sha256(f'{tenant_id}|{code}'.encode()).hexdigest()[:24]}"
+    """The voucher's Voucherify id, derived from (tenant, code): stable, no lookup (BLAKE2b:
+    one per exported code, so the cheap one)."""
+    return "v_" + hashlib.blake2b(f"{tenant_id}|{code}".encode(), digest_size=12).hexdigest()
 
 
-def _voucher_values(tenant_id: str, coupon_of: Callable[[str], Item]) -> dict[str, Callable[[Item], Any]]:
-    def coupon(item: Item) -> Item:
-        return coupon_of(item.get("promotionId", ""))
+# A voucher row is mostly its coupon's: those fields are worked out once per coupon (a row
+# template); per code only the code's own fields are filled in.
+_COUPON_VALUES: dict[str, Callable[[Item], Any]] = {
+    "voucher_type": lambda coupon: "DISCOUNT_VOUCHER",
+    "value": _discount_value,
+    "discount_type": lambda coupon: _DISCOUNT_TYPES.get(_first_discount(coupon).get("unit", "")),
+    "campaign": lambda coupon: coupon.get("name"),
+    "start_date": lambda coupon: coupon.get("startAt"),
+    "expiration_date": lambda coupon: coupon.get("endAt"),
+    "redemption_quantity": _code_limit,
+    "is_referral_code": lambda coupon: "false",
+    "discount_amount_limit": lambda coupon: _minor_units(_first_discount(coupon).get("maxDiscount")),
+    "metadata": lambda coupon: _metadata_cell(metadata_of(coupon) or None),
+}
 
-    def active(item: Item) -> bool:
-        return item.get("status") != "INACTIVE" and coupon(item).get("isEnabled", True) is not False
 
-    def nothing(item: Item) -> None:
-        return None
+# The code's own fields: stored attribute (and its default) copied as is ...
+_CODE_ATTRIBUTES = {
+    "code": ("code", None),
+    "campaign_id": ("promotionId", None),
+    "redemption_count": ("uses", 0),
+    "created_at": ("createdAt", None),
+    "updated_at": ("updatedAt", None),
+    "customer_source_id": ("userId", None),
+}
 
-    values: dict[str, Callable[[Item], Any]] = dict.fromkeys(VOUCHER_FIELDS, nothing)
-    values.update(
-        {
-            "id": lambda item: voucher_id(tenant_id, item["code"]),
-            "code": lambda item: item.get("code"),
-            "voucher_type": lambda item: "DISCOUNT_VOUCHER",
-            "value": lambda item: _discount_value(coupon(item)),
-            "discount_type": lambda item: _DISCOUNT_TYPES.get(_first_discount(coupon(item)).get("unit", "")),
-            "campaign": lambda item: coupon(item).get("name"),
-            "campaign_id": lambda item: item.get("promotionId"),
-            "start_date": lambda item: coupon(item).get("startAt"),
-            "expiration_date": lambda item: coupon(item).get("endAt"),
-            "redemption_quantity": lambda item: _code_limit(coupon(item)),
-            "redemption_count": lambda item: int(item.get("uses") or 0),
-            "active": lambda item: "true" if active(item) else "false",
-            "is_referral_code": lambda item: "false",
-            "created_at": lambda item: item.get("createdAt"),
-            "updated_at": lambda item: item.get("updatedAt"),
-            "discount_amount_limit": lambda item: _minor_units(
-                _first_discount(coupon(item)).get("maxDiscount")
-            ),
-            "customer_id": lambda item: customer_id(tenant_id, item.get("userId")),
-            "customer_source_id": lambda item: item.get("userId"),
-            "metadata": lambda item: _metadata_cell(metadata_of(coupon(item)) or None),
-        }
-    )
-    return values
+
+def _code_values(tenant_id: str) -> dict[str, Callable[[Item, bool], Any]]:
+    """... or worked out: (code item, is its coupon enabled) -> value."""
+    customers: dict[str, str | None] = {}  # userId -> cust_ id, worked out once per customer
+
+    def customer(item: Item, enabled: bool) -> str | None:
+        user_id = item.get("userId")
+        if not user_id:
+            return None
+        if user_id not in customers:
+            customers[user_id] = customer_id(tenant_id, user_id)
+        return customers[user_id]
+
+    return {
+        "id": lambda item, enabled: voucher_id(tenant_id, item["code"]),
+        "active": lambda item, enabled: "true" if enabled and item.get("status") != "INACTIVE" else "false",
+        "customer_id": customer,
+    }
 
 
 def voucher_row_maker(
     tenant_id: str, fields: Sequence[str], coupon_of: Callable[[str], Item]
 ) -> Callable[[Item], list[Any]]:
     """code item -> the requested fields; the coupon's own fields come from ``coupon_of``
-    (metadata is the coupon's additionalAttributes)."""
+    (metadata is the coupon's additionalAttributes), once per coupon."""
+    code_values = _code_values(tenant_id)
+    copied = [(n, *_CODE_ATTRIBUTES[name]) for n, name in enumerate(fields) if name in _CODE_ATTRIBUTES]
+    computed = [(n, code_values[name]) for n, name in enumerate(fields) if name in code_values]
+    templates: dict[str, tuple[list[Any], bool]] = {}
 
-    def coupon_metadata(item: Item) -> dict[str, Any]:
-        return metadata_of(coupon_of(item.get("promotionId", "")))
+    def template(coupon_id: str) -> tuple[list[Any], bool]:
+        coupon = coupon_of(coupon_id)
+        row: list[Any] = []
+        for name in fields:
+            if name.startswith("metadata."):
+                row.append(_metadata_cell(metadata_of(coupon).get(name.removeprefix("metadata."))))
+            else:
+                row.append(_COUPON_VALUES[name](coupon) if name in _COUPON_VALUES else None)
+        templates[coupon_id] = (row, coupon.get("isEnabled", True) is not False)
+        return templates[coupon_id]
 
-    return _row_maker(_voucher_values(tenant_id, coupon_of), fields, coupon_metadata)
+    def make(item: Item) -> list[Any]:
+        coupon_id = item.get("promotionId", "")
+        row, enabled = templates.get(coupon_id) or template(coupon_id)
+        row = row.copy()
+        get = item.get
+        for n, attribute, default in copied:
+            row[n] = get(attribute, default)
+        for n, value in computed:
+            row[n] = value(item, enabled)
+        return row
+
+    return make
 
 
 # -- customers -----------------------------------------------------------------------------------------
