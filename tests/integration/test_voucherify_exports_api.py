@@ -470,3 +470,22 @@ def test_given_a_campaign_id_on_a_redemption_export_then_400_naming_it(v1: AppKe
 
     assert response.status == 400
     assert "parameters.campaign_id" in response.json()["details"]
+
+
+def test_given_dynamodb_throttling_then_503_with_retry_after_in_voucherify_format(
+    v1: AppKeyClient, monkeypatch
+):
+    from botocore.exceptions import ClientError
+
+    from offers.store.table import Table
+
+    def throttled(self, *args, **kwargs):
+        error = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}
+        raise ClientError(error, "Query")
+
+    monkeypatch.setattr(Table, "query", throttled)
+    response = v1.request("GET", "/v1/exports")
+
+    assert response.status == 503
+    assert response.headers["retry-after"] == "1"
+    assert {k: response.json()[k] for k in ("code", "key")} == {"code": 503, "key": "service_unavailable"}
