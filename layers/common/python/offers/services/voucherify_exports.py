@@ -18,7 +18,7 @@ from offers.errors import Conflict, InvalidInput
 from offers.ids import new_id
 from offers.models.exports import ExportRecord, ExportStatus
 from offers.services import voucherify_fields as fields
-from offers.services.export_sources import V1_CUSTOMER, V1_PUBLICATION, V1_REDEMPTION, V1_VOUCHER
+from offers.services.export_sources import V1_CUSTOMER, V1_PUBLICATION, V1_REDEMPTION, V1_VOUCHER, ExportSpec
 from offers.services.exports import start_export
 from offers.services.voucherify_filters import (
     CUSTOMERS,
@@ -68,9 +68,7 @@ def _invalid(property_path: str, message: str) -> InvalidInput:
     return InvalidInput.for_field(property_path, message, code="invalid_payload")
 
 
-def _requested_fields(
-    exported_object: str, given: Any, allowed: tuple[str, ...], defaults: tuple[str, ...]
-) -> list[str]:
+def _requested_fields(given: Any, allowed: tuple[str, ...], defaults: tuple[str, ...]) -> list[str]:
     if given is None:
         return list(defaults)
     if not isinstance(given, list) or not given or len(given) > MAX_FIELDS:
@@ -108,14 +106,29 @@ def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
             "exported_object",
             f"exports of {exported_object} are not supported yet; supported: {', '.join(SUPPORTED)}",
         )
-    parameters = body.get("parameters") or {}
+    spec, echoed = _read_parameters(exported_object, body.get("parameters") or {})
+    record = ExportRecord(
+        export_id=f"{keys.V1_EXPORT_ID_PREFIX}{new_id()}",
+        type=SUPPORTED[exported_object][0],
+        status=ExportStatus.IN_PROGRESS,
+        spec=spec.model_dump(mode="json", exclude_none=True),
+        started_at=utc_now(),
+        exported_object=exported_object,
+        parameters=echoed,
+    )
+    start_export(tenant_id, record)
+    return _view(tenant_id, record, None, scheduled=True)
+
+
+def _read_parameters(exported_object: str, parameters: Any) -> tuple[ExportSpec, dict[str, Any]]:
+    """``parameters`` -> the source's spec, and the parameters as they are echoed back."""
     if not isinstance(parameters, dict):
         raise _invalid("parameters", "must be an object")
     unknown = sorted(set(parameters) - {"order", "fields", "filters", "campaign_id"})
     if unknown:
         raise _invalid(f"parameters.{unknown[0]}", "is not allowed")
-    source, allowed, defaults, vocabulary = SUPPORTED[exported_object]
-    columns = _requested_fields(exported_object, parameters.get("fields"), allowed, defaults)
+    _, allowed, defaults, vocabulary = SUPPORTED[exported_object]
+    columns = _requested_fields(parameters.get("fields"), allowed, defaults)
     order = parameters.get("order")
     if order is not None and order not in ORDERS:
         raise _invalid("parameters.order", f"should be one of [{', '.join(ORDERS)}]")
@@ -133,17 +146,7 @@ def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
     for name, value in (("order", order), ("filters", filters), ("campaign_id", campaign_id)):
         if value is not None:
             echoed[name] = value
-    record = ExportRecord(
-        export_id=f"{keys.V1_EXPORT_ID_PREFIX}{new_id()}",
-        type=source,
-        status=ExportStatus.IN_PROGRESS,
-        spec=spec.model_dump(mode="json", exclude_none=True),
-        started_at=utc_now(),
-        exported_object=exported_object,
-        parameters=echoed,
-    )
-    start_export(tenant_id, record)
-    return _view(tenant_id, record, None, scheduled=True)
+    return spec, echoed
 
 
 def _v1_export(tenant_id: str, export_id: str) -> ExportRecord:
