@@ -19,11 +19,11 @@ LAYER_PYVER := $(subst python,,$(RUNTIME))
 TENANT ?= 000000000000000000000001
 
 .DEFAULT_GOAL := help
-.PHONY: help serve emulator sam-api token test test-future lint unit integration e2e template-lint build bench bench-search bench-export bench-schedules sam-local-check clean openapi fuzz
+.PHONY: help serve emulator sam-api token app-key test test-future lint unit integration e2e template-lint build bench bench-search bench-export bench-schedules sam-local-check clean openapi fuzz
 
 help:
-	@echo "make serve | token TENANT=<24 chars> | test | test-future | lint | unit | integration | e2e | template-lint"
-	@echo "     build [ARCH=arm64|x86_64 RUNTIME=python3.13] | emulator | sam-api | sam-local-check"
+	@echo "make serve | token TENANT=<24 chars> | app-key TENANT=<24 chars> | test | test-future | lint | unit | integration | e2e"
+	@echo "     template-lint | build [ARCH=arm64|x86_64 RUNTIME=python3.13] | emulator | sam-api | sam-local-check"
 	@echo "     bench | bench-search | bench-export | bench-schedules | openapi | fuzz [FUZZ_EXAMPLES=n FUZZ_SEED=n] | clean"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
@@ -62,6 +62,10 @@ sam-api: $(SAM_VENV)/.installed
 
 token: $(VENV)/.installed
 	@$(PY) -m local.devtokens $(TENANT)
+
+# A Voucherify app key (X-App-Id / X-App-Token) for TENANT from the running `make serve`.
+app-key: $(VENV)/.installed
+	@$(PY) -m local.appkeys $(TENANT)
 
 test: lint unit integration test-future e2e template-lint
 

@@ -23,6 +23,11 @@ SAMPLE_RUNNING_EXPORT_ID = "6740e1f2a1b2c3d4e5f6071e"  # IN_PROGRESS, for the pl
 SAMPLE_READY_EXPORT_ID = "6740e1f2a1b2c3d4e5f6071f"  # IN_PROGRESS, its one segment done: to finalize
 SAMPLE_SCHEDULE_ID = "6740e1f2a1b2c3d4e5f60720"  # yesterday's redemptions, daily at 06:00 Berlin
 SAMPLE_WEBHOOK_ID = "6740e1f2a1b2c3d4e5f60721"  # export.completed only (the sample queue event is a failure)
+SAMPLE_APP_ID = f"{SAMPLE_TENANT_ID}.5a3b1e0c9d8f7a6b5c4d3e2f"  # the /v1 events' X-App-Id
+SAMPLE_APP_TOKEN = "sample-events-app-token-not-for-production"
+SAMPLE_REVOKED_APP_ID = f"{SAMPLE_TENANT_ID}.0f1e2d3c4b5a69788796a5b4"  # DeleteAppKey's event revokes it
+SAMPLE_V1_EXPORT_ID = "exp_6740e1f2a1b2c3d4e5f60720"  # a DONE Voucherify-dialect export
+SAMPLE_V1_DELETED_EXPORT_ID = "exp_6740e1f2a1b2c3d4e5f60721"  # DeleteExport's event deletes it
 
 
 def load_event(function_id: str) -> dict[str, Any]:
@@ -135,6 +140,7 @@ def seed_sample_data() -> None:
     _seed_schedule(now)
     _seed_webhook(now)
     _seed_prices(now)
+    _seed_voucherify(now)
 
 
 def _seed_webhook(now: datetime) -> None:
@@ -177,6 +183,49 @@ def _seed_schedule(now: datetime) -> None:
         scheduler.create_schedule(SAMPLE_TENANT_ID, record, None)
     except client("scheduler").exceptions.ConflictException:
         scheduler.update_schedule(SAMPLE_TENANT_ID, record, None)
+
+
+def _seed_voucherify(now: datetime) -> None:
+    """Two app keys of the sample tenant and two Voucherify-dialect exports (DONE)."""
+    import hashlib  # noqa: PLC0415
+
+    from offers.models.app_keys import AppKeyRecord  # noqa: PLC0415 - after the env is set
+    from offers.models.exports import ExportRecord  # noqa: PLC0415
+    from offers.store import keys  # noqa: PLC0415
+    from offers.store.exports import export_item  # noqa: PLC0415
+    from offers.store.table import Table  # noqa: PLC0415
+
+    token_hash = hashlib.sha256(SAMPLE_APP_TOKEN.encode()).hexdigest()
+    app_keys = [
+        {
+            **keys.app_key_key(SAMPLE_TENANT_ID, app_id),
+            "entity": "APP_KEY",
+            **AppKeyRecord(app_id=app_id, token_hash=token_hash, created_at=now).model_dump(
+                mode="json", by_alias=True, exclude_none=True
+            ),
+        }
+        for app_id in (SAMPLE_APP_ID, SAMPLE_REVOKED_APP_ID)
+    ]
+    exports = [
+        ExportRecord(
+            export_id=export_id,
+            type="V1_REDEMPTION",
+            status="COMPLETED",
+            spec={"columns": ["id", "object", "voucher_code", "customer_id", "date", "result"]},
+            started_at=now,
+            ended_at=now,
+            exported_object="redemption",
+            parameters={"fields": ["id", "object", "voucher_code", "customer_id", "date", "result"]},
+            segments_total=0,
+        )
+        for export_id in (SAMPLE_V1_EXPORT_ID, SAMPLE_V1_DELETED_EXPORT_ID)
+    ]
+    Table().batch_write(puts=app_keys + [export_item(SAMPLE_TENANT_ID, record) for record in exports])
+    from offers.models.customers import CustomerInput  # noqa: PLC0415
+    from offers.services.customers import upsert_customer  # noqa: PLC0415
+
+    for source_id in ("sample-customer", "sample-deleted-customer"):  # Get's and Delete's events
+        upsert_customer(SAMPLE_TENANT_ID, CustomerInput(source_id=source_id, name="Sample customer"))
 
 
 def _seed_exports(now: datetime) -> None:

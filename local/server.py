@@ -3,7 +3,8 @@
 Starts moto (embedded, on a loopback port) with the template's table and bucket, runs the
 template's functions in worker processes as Lambda would, and serves the template's HTTP API
 routes through the authorizer, as API Gateway would.
-Prints OFFERS_API_URL, OFFERS_TENANT_ID and OFFERS_TOKEN, one per line. All state lives in
+Prints OFFERS_API_URL, OFFERS_TENANT_ID, OFFERS_TOKEN, OFFERS_APP_ID and OFFERS_APP_TOKEN
+(a Voucherify app key of the demo tenant), one per line. All state lives in
 this process's memory and is gone when it stops. OFFERS_PORT picks another port (0 = any).
 """
 
@@ -15,7 +16,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from local import devtokens
+from local import appkeys, devtokens
 from local.gateway import HttpRequest, HttpResponse, LocalGateway
 from local.gateway import _json_response as gateway_error  # API Gateway's own {"message"} errors
 from local.stack import ServerStack
@@ -105,6 +106,18 @@ def make_server(port: int, holder: _Holder) -> LocalHttpServer:
     return LocalHttpServer((HOST, port), _request_handler(holder))
 
 
+def _demo_app_key(stack: ServerStack) -> dict:
+    """A Voucherify app key for the demo tenant, made through the API as a user would."""
+    assert stack.gateway is not None
+    gateway = stack.gateway
+
+    def post(path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+        response = gateway.handle(HttpRequest("POST", path, "", headers, body))
+        return response.status, response.body
+
+    return appkeys.request_app_key(post, devtokens.DEMO_TENANT_ID)
+
+
 def main() -> None:
     port = int(os.environ.get("OFFERS_PORT", DEFAULT_PORT))
     holder = _Holder()
@@ -119,6 +132,7 @@ def main() -> None:
     print(f"OFFERS_API_URL={url}")
     print(f"OFFERS_TENANT_ID={devtokens.DEMO_TENANT_ID}")
     print(f"OFFERS_TOKEN={stack.token(devtokens.DEMO_TENANT_ID)}", flush=True)
+    print("\n".join(appkeys.app_key_lines(_demo_app_key(stack))), flush=True)
     assert stack.gateway is not None
     print(
         f"[local] serving {len(stack.gateway.routes)} routes from template.yaml; AWS is emulated in memory "

@@ -28,6 +28,8 @@ class LocalServer:
     process: subprocess.Popen
     output: deque
     aws_endpoint: str = ""
+    app_id: str = ""
+    app_token: str = ""
 
 
 def _start_server(extra_env: dict[str, str] | None = None) -> LocalServer:
@@ -44,13 +46,19 @@ def _start_server(extra_env: dict[str, str] | None = None) -> LocalServer:
     output: deque = deque(maxlen=2000)
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     assert process.stdout is not None
-    while len(printed) < 4:
+    while len(printed) < 6:
         line = process.stdout.readline()
         if not line:
             raise RuntimeError(f"local server exited early:\n{''.join(output)}")
         output.append(line)
         name, sep, value = line.strip().partition("=")
-        if sep and name in ("OFFERS_API_URL", "OFFERS_TENANT_ID", "OFFERS_TOKEN"):
+        if sep and name in (
+            "OFFERS_API_URL",
+            "OFFERS_TENANT_ID",
+            "OFFERS_TOKEN",
+            "OFFERS_APP_ID",
+            "OFFERS_APP_TOKEN",
+        ):
             printed[name] = value
         if "AWS is emulated in memory (moto, at " in line:
             printed["aws"] = line.split("(moto, at ", 1)[1].split(")", 1)[0]
@@ -69,6 +77,8 @@ def _start_server(extra_env: dict[str, str] | None = None) -> LocalServer:
         process,
         output,
         printed["aws"],
+        printed["OFFERS_APP_ID"],
+        printed["OFFERS_APP_TOKEN"],
     )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from offers.models.base import ApiModel, ObjectId, RequestModel, Timestamp
+from offers.models.base import ApiModel, RequestModel, Timestamp
 
 
 class ExportType(StrEnum):
@@ -59,16 +59,23 @@ class ExportFile(ApiModel):
     bytes: int
 
 
+ExportId = Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{24}|exp_[0-9A-Za-z]{24})$")]
+
+
 class ExportRecord(ApiModel):
-    """An export as stored. ``spec`` is the source-specific plan input (what, which columns, how)."""
+    """An export as stored. ``type`` names its source; ``spec`` is the source-specific plan
+    input (what, which columns, how). ``exported_object`` and ``parameters`` are what a
+    Voucherify-dialect export (id ``exp_...``) was asked for, echoed back as asked."""
 
     model_config = {"extra": "ignore"}
 
-    export_id: ObjectId
-    type: ExportType
+    export_id: ExportId
+    type: str
     status: ExportStatus
-    filters: list[ExportFilter]
+    filters: list[ExportFilter] = Field(default_factory=list)
     spec: dict[str, Any]
+    exported_object: str | None = None
+    parameters: dict[str, Any] | None = None
     started_at: Timestamp
     ended_at: Timestamp | None = None
     total_data_exported: int = 0

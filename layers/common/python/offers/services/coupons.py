@@ -336,8 +336,18 @@ def code_view(record: CouponCodeRecord) -> CouponCodeView:
 
 
 def update_code(tenant_id: str, coupon_id: str, code: str, changes: dict) -> CouponCodeView:
-    _coupon(tenant_id, coupon_id)
-    return code_view(_codes.update(tenant_id, coupon_id, code, changes, format_timestamp(utc_now())))
+    """Assigning a code to a new customer also records the publication and creates the
+    customer (Voucherify dialect), in the same transaction."""
+    coupon = _coupon(tenant_id, coupon_id)
+    now = format_timestamp(utc_now())
+    user_id = changes.get("userId")
+    assignment: list[dict] = []
+    current = _codes.get(tenant_id, code) if user_id else None
+    if current is not None and current.user_id != user_id:
+        from offers.services.publications import assignment_operations  # noqa: PLC0415 - only this path
+
+        assignment, _ = assignment_operations(tenant_id, code=code, coupon=coupon, source_id=user_id, now=now)
+    return code_view(_codes.update(tenant_id, coupon_id, code, changes, now, with_operations=assignment))
 
 
 class CodeFilters:

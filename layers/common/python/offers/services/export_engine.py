@@ -12,15 +12,20 @@ import json
 from typing import Any
 
 from offers.clock import format_timestamp, utc_now
-from offers.errors import Conflict
+from offers.errors import Conflict, NotFound
 from offers.models.exports import ExportError, ExportStatus
 from offers.services import export_events
-from offers.services.export_sources import Segment, source_for
+from offers.services.export_sources import ExportSource, ExportSpec, Segment, source_for
 from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.exports import ExportStore
 
 _store = ExportStore()
+
+
+def columns_of(source: ExportSource, spec: ExportSpec) -> tuple[str, ...]:
+    """The CSV header: the spec's own columns (a request that picks its fields), else the source's."""
+    return tuple(spec.columns or source.columns)
 
 
 class IncompleteExport(Exception):
@@ -29,7 +34,7 @@ class IncompleteExport(Exception):
 
 def plan_export(tenant_id: str, export_id: str) -> dict[str, Any]:
     record = _store.get(tenant_id, export_id)
-    segments = source_for(record.type).plan(tenant_id, record.spec, utc_now())
+    segments = source_for(record.type).plan(tenant_id, ExportSpec.model_validate(record.spec), utc_now())
     items = [{"tenantId": tenant_id, "exportId": export_id, "segment": s.payload()} for s in segments]
     key = keys.export_plan_object(tenant_id, export_id)
     objects.put_json(key, items)
@@ -49,16 +54,17 @@ def run_segment(tenant_id: str, export_id: str, segment_payload: dict[str, Any])
     if record.status != ExportStatus.IN_PROGRESS:
         return {"segment": segment.id, "skipped": record.status}
     source = source_for(record.type)
+    spec = ExportSpec.model_validate(record.spec)
     settings = get_settings()
     writer = objects.CsvChunkWriter(
-        source.columns,
+        columns_of(source, spec),
         lambda n: keys.export_chunk_object(tenant_id, export_id, segment.id, n),
         max_rows=settings.export_chunk_rows,
         max_bytes=settings.export_chunk_megabytes * 1024 * 1024,
     )
     written = False
     try:
-        writer.write_rows(source.rows(tenant_id, record.spec, segment))
+        writer.write_rows(source.rows(tenant_id, spec, segment))
         chunks = writer.close()
         written = True
     finally:
@@ -79,7 +85,8 @@ def finalize_export(tenant_id: str, export_id: str) -> dict[str, Any]:
     if record.segments_total is None or len(segments) != record.segments_total:
         raise IncompleteExport(f"{len(segments)} of {record.segments_total} segments finished")
     source = source_for(record.type)
-    header = objects.header_bytes(source.columns)
+    columns = columns_of(source, ExportSpec.model_validate(record.spec))
+    header = objects.header_bytes(columns)
     chunks = [objects.Chunk(**chunk) for segment in segments for chunk in segment["chunks"]]
     if not chunks:  # nothing matched: one header-only file
         key = keys.export_chunk_object(tenant_id, export_id, "empty", 0)
@@ -96,7 +103,7 @@ def finalize_export(tenant_id: str, export_id: str) -> dict[str, Any]:
         {
             "exportId": export_id,
             "type": record.type,
-            "columns": list(source.columns),
+            "columns": list(columns),
             "totalRows": rows,
             "file": {
                 "fileId": export_id,
@@ -138,5 +145,7 @@ def fail_export(tenant_id: str, export_id: str, error: dict[str, Any]) -> dict[s
         # because announcing it failed, this is what makes the announcement at least once.
         export_events.announce_end(tenant_id, _store.get(tenant_id, export_id))
         return {"exportId": export_id, "status": "unchanged"}
+    except NotFound:
+        return {"exportId": export_id, "status": "deleted"}  # deleted while it ran
     export_events.announce_end(tenant_id, _store.get(tenant_id, export_id))
     return {"exportId": export_id, "status": ExportStatus.ERROR.value}

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from offers.clock import format_timestamp, utc_now
 from offers.errors import Conflict, InvalidInput, NotFound
-from offers.ids import new_id
+from offers.ids import is_id, new_id
 from offers.models.exports import (
     DownloadLink,
     Export,
@@ -26,7 +26,7 @@ from offers.services.export_sources import source_for
 from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.clients import client
-from offers.store.exports import ExportStore
+from offers.store.exports import ExportNotFound, ExportStore
 from offers.store.schedules import ScheduleNotFound, ScheduleStore
 from offers.store.table import TransactionCancelled
 
@@ -60,7 +60,7 @@ def create_export(tenant_id: str, data: ExportInput, origin: ScheduledOrigin | N
         type=data.type,
         status=ExportStatus.IN_PROGRESS,
         filters=data.filters,
-        spec=spec,
+        spec=spec.model_dump(mode="json", exclude_none=True),
         started_at=utc_now(),
         schedule_id=origin.schedule_id if origin else None,
         scheduled_time=origin.scheduled_time if origin else None,
@@ -115,8 +115,15 @@ def _record(tenant_id: str, record: ExportRecord, origin: ScheduledOrigin | None
         raise
 
 
+def _fabric_export(tenant_id: str, export_id: str) -> ExportRecord:
+    """Only fabric's own exports: a Voucherify-dialect one (exp_...) is not found here."""
+    if not is_id(export_id):
+        raise ExportNotFound(export_id)
+    return _store.get(tenant_id, export_id)
+
+
 def get_export(tenant_id: str, export_id: str) -> Export:
-    record = _store.get(tenant_id, export_id)
+    record = _fabric_export(tenant_id, export_id)
     return Export.of(record, _chunk_files(tenant_id, record))
 
 
@@ -145,7 +152,7 @@ def download_link(tenant_id: str, file_id: str) -> DownloadLink:
     """A 5-minute presigned URL for the whole export (fileId = exportId) or one chunk
     (exportId-nnnnn), only once COMPLETED, only under this tenant's own prefix."""
     export_id, _, chunk = file_id.partition("-")
-    record = _store.get(tenant_id, export_id)
+    record = _fabric_export(tenant_id, export_id)
     if record.status != ExportStatus.COMPLETED:
         raise Conflict(
             f"export {export_id} is {record.status}; files can be downloaded once it is COMPLETED",

@@ -33,12 +33,15 @@ from offers.models.redemptions import (
     RedemptionStatus,
     Usage,
 )
+from offers.services.voucherify_fields import customer_id
 from offers.settings import get_settings
 from offers.store import keys
+from offers.store.customers import CustomerStore
 from offers.store.redemptions import RedemptionContext, RedemptionStore
 from offers.store.table import Page, Table, TransactionCancelled
 
 _store = RedemptionStore()
+_customers = CustomerStore()
 _FUTURE_SKEW = timedelta(minutes=5)
 _ATTEMPTS = 4  # a code's last use is raced optimistically; a lost race re-reads and retries
 IDEMPOTENCY_OPERATION = "create-redemption"
@@ -58,6 +61,23 @@ class Created:
 def _request_hash(data: RedemptionInput) -> str:
     canonical = json.dumps(data.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _customer_totals_op(
+    tenant_id: str, user_id: str | None, email: str | None, changes: dict[str, int], stamp: str
+) -> dict[str, Any] | None:
+    """The redemption's customer (source_id = userId, else the email): created if the tenant
+    doesn't know it yet, its redemptions_total_* moved, in the redemption's own transaction.
+    redeemed/succeeded count the customer's redemptions; rolled_back/rollback_succeeded the
+    INACTIVE ones among them."""
+    source_id = user_id or email
+    if not source_id:
+        return None
+    return _customers.totals_op(tenant_id, customer_id(tenant_id, source_id), source_id, changes, stamp)
+
+
+_CREATED = {"redeemed": 1, "succeeded": 1}
+_DEACTIVATED = {"rolled_back": 1, "rollback_succeeded": 1}
 
 
 def _customer(data: RedemptionInput) -> str | None:
@@ -203,6 +223,9 @@ def _plan(
     )
     view = Redemption.of(record)
     add(_store.put_op(tenant_id, record))
+    totals = _customer_totals_op(tenant_id, data.user_id, data.email, _CREATED, stamp)
+    if totals is not None:
+        add(totals)
     idempotency_index = -1
     if idempotency is not None:
         expires = int(time.time()) + get_settings().idempotency_hours * 3600
@@ -377,6 +400,11 @@ def set_status(tenant_id: str, redemption_id: str, status: RedemptionStatus) -> 
         takes, take_refusals = _retake_plan(tenant_id, record, stamp)
         operations = [change, *takes]
         refusals = {index + 1: refusal for index, refusal in take_refusals.items()}
+    deactivating = status == RedemptionStatus.INACTIVE
+    changes = {total: 1 if deactivating else -1 for total in _DEACTIVATED}
+    totals = _customer_totals_op(tenant_id, record.user_id, record.email, changes, stamp)
+    if totals is not None:
+        operations.append(totals)
     try:
         Table().transact_write(operations)
     except TransactionCancelled as cancelled:
@@ -401,6 +429,12 @@ def delete_redemption(tenant_id: str, redemption_id: str) -> RedemptionDeleted:
     operations = [_store.delete_op(tenant_id, redemption_id, record.status)]
     if record.status == RedemptionStatus.ACTIVE:
         operations += _release_operations(tenant_id, record, stamp)
+    changes = {total: -1 for total in _CREATED}
+    if record.status == RedemptionStatus.INACTIVE:
+        changes.update({total: -1 for total in _DEACTIVATED})
+    totals = _customer_totals_op(tenant_id, record.user_id, record.email, changes, stamp)
+    if totals is not None:
+        operations.append(totals)
     try:
         Table().transact_write(operations)
     except TransactionCancelled as cancelled:

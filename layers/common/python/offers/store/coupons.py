@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from offers.clock import format_timestamp
-from offers.errors import Conflict, NotFound
+from offers.errors import Conflict, NotFound, OffersError
 from offers.models.coupons import CodeGeneration, CouponCodeRecord, GenerationStatus
 from offers.settings import get_settings
 from offers.store import keys
@@ -232,10 +232,19 @@ class CouponCodeStore:
     # -- changing a code ------------------------------------------------------------------------
 
     def update(
-        self, tenant_id: str, coupon_id: str, code: str, changes: dict[str, Any], now: str
+        self,
+        tenant_id: str,
+        coupon_id: str,
+        code: str,
+        changes: dict[str, Any],
+        now: str,
+        *,
+        with_operations: Sequence[dict[str, Any]] = (),
+        keep_other_customer: bool = False,
     ) -> CouponCodeRecord:
         """Set userId (None unassigns) and/or status of a code of this coupon; a used-up code
-        can't change."""
+        can't change. ``with_operations`` are written in the same transaction (a publication,
+        its customer); ``keep_other_customer`` refuses a code assigned to another customer."""
         current = self.get(tenant_id, code)
         if current is None or current.promotion_id != coupon_id:
             raise CodeNotFound(code)
@@ -243,6 +252,8 @@ class CouponCodeStore:
         remove: list[str] = []
         if "status" in changes:
             fields["status"] = changes["status"]
+        condition = "promotionId = :coupon AND #status <> :redeemed"
+        values: dict[str, Any] = {":coupon": coupon_id, ":redeemed": "REDEEMED"}
         if "userId" in changes:
             user_id = changes["userId"]
             if user_id is None:
@@ -251,22 +262,30 @@ class CouponCodeStore:
                 fields["userId"] = user_id
                 fields[keys.GSI2[1]] = keys.user_codes_partition(tenant_id, user_id)
                 fields[keys.GSI2[2]] = keys.code_time_key(format_timestamp(current.created_at), code)
+                if keep_other_customer:
+                    condition += " AND (attribute_not_exists(userId) OR userId = :user)"
+                    values[":user"] = user_id
+        params = {"remove": remove, "condition": condition, "names": {"#status": "status"}, "values": values}
+        key = keys.code_key(tenant_id, code)
         try:
-            item = self.table.update_fields(
-                keys.code_key(tenant_id, code),
-                fields,
-                remove=remove,
-                condition="promotionId = :coupon AND #status <> :redeemed",
-                names={"#status": "status"},
-                values={":coupon": coupon_id, ":redeemed": "REDEEMED"},
-            )
+            if not with_operations:
+                return code_from_item(self.table.update_fields(key, fields, **params))
+            self.table.transact_write([self.table.update_fields_op(key, fields, **params), *with_operations])
         except ConditionFailed as error:
-            if error.item is None:
-                raise CodeNotFound(code) from error
-            raise Conflict(
-                f"coupon code {code} is used up and can't be changed", code="CODE_REDEEMED"
-            ) from error
-        return code_from_item(item)
+            raise _refusal(code, error.item) from error
+        except TransactionCancelled as cancelled:
+            if cancelled.failed(0):
+                raise _refusal(code, cancelled.items[0]) from None
+            raise
+        return code_from_item(self.table.get(key, consistent=True) or {})
+
+
+def _refusal(code: str, item: dict[str, Any] | None) -> OffersError:
+    if item is None:
+        return CodeNotFound(code)
+    if item.get("status") == "REDEEMED":
+        return Conflict(f"coupon code {code} is used up and can't be changed", code="CODE_REDEEMED")
+    return Conflict(f"coupon code {code} is assigned to another customer", code="CODE_ASSIGNED")
 
 
 def _filters(equal_to: dict[str, str | None]) -> tuple[str | None, dict[str, str], dict[str, Any]]:

@@ -21,8 +21,16 @@ SEGMENT_ENTITY = "EXPORT_SEGMENT"
 
 
 class ExportNotFound(NotFound):
+    resource_type = "export"
+
     def __init__(self, export_id: str):
         super().__init__(f"export {export_id} not found")
+        self.resource_id = export_id
+
+
+def _counter(export_id: str) -> str:
+    """The tenant-stats attribute counting this export's dialect's exports."""
+    return "v1Exports" if export_id.startswith(keys.V1_EXPORT_ID_PREFIX) else "exports"
 
 
 def export_item(tenant_id: str, record: ExportRecord) -> dict[str, Any]:
@@ -45,7 +53,10 @@ class ExportStore:
             [
                 self.table.put_op(export_item(tenant_id, record), condition="attribute_not_exists(pk)"),
                 self.table.update_op(
-                    keys.tenant_stats_key(tenant_id), "ADD exports :one", values={":one": 1}
+                    keys.tenant_stats_key(tenant_id),
+                    "ADD #count :one",
+                    names={"#count": _counter(record.export_id)},
+                    values={":one": 1},
                 ),
                 *also,
             ]
@@ -62,23 +73,55 @@ class ExportStore:
         found = self.table.batch_get([keys.export_key(tenant_id, export_id) for export_id in export_ids])
         return [export_from_item(item) for item in found]
 
-    def count(self, tenant_id: str) -> int:
+    def count(self, tenant_id: str, *, v1: bool = False) -> int:
         stats = self.table.get(keys.tenant_stats_key(tenant_id)) or {}
-        return int(stats.get("exports", 0))
+        return int(stats.get(_counter(keys.V1_EXPORT_ID_PREFIX if v1 else ""), 0))
 
-    def newest(self, tenant_id: str, limit: int) -> list[ExportRecord]:
-        """The ``limit`` newest exports (offset paging reads past the offset; bounded by it)."""
+    def newest(
+        self, tenant_id: str, limit: int, *, v1: bool = False, oldest_first: bool = False
+    ) -> list[ExportRecord]:
+        """The ``limit`` newest (or oldest) exports of one dialect (offset paging reads past the
+        offset; bounded by it)."""
+        partition = keys.v1_exports_partition(tenant_id) if v1 else keys.exports_partition(tenant_id)
         items: list[dict[str, Any]] = []
         for item in self.table.query_all(
-            keys.exports_partition(tenant_id),
+            partition,
             sort_condition="begins_with(#sk, :prefix)",
             values={":prefix": keys.EXPORT_SK_PREFIX},
-            forward=False,
+            forward=oldest_first,
         ):
             items.append(item)
             if len(items) == limit:
                 break
         return [export_from_item(item) for item in items]
+
+    def delete(self, tenant_id: str, export_id: str) -> ExportRecord:
+        """Remove the record (and its count) at once, then its segment records."""
+        record = self.get(tenant_id, export_id)
+        try:
+            self.table.transact_write(
+                [
+                    self.table.delete_op(
+                        keys.export_key(tenant_id, export_id), condition="attribute_exists(pk)"
+                    ),
+                    self.table.update_op(
+                        keys.tenant_stats_key(tenant_id),
+                        "ADD #count :minus",
+                        names={"#count": _counter(export_id)},
+                        values={":minus": -1},
+                    ),
+                ]
+            )
+        except TransactionCancelled as cancelled:
+            if cancelled.failed(0):
+                raise ExportNotFound(export_id) from None
+            raise
+        segment_keys = [
+            {keys.PK: item[keys.PK], keys.SK: item[keys.SK]} for item in self.segments(tenant_id, export_id)
+        ]
+        if segment_keys:
+            self.table.batch_write(deletes=segment_keys)
+        return record
 
     def set_plan(self, tenant_id: str, export_id: str, segments: int) -> None:
         self._update_running(tenant_id, export_id, "SET segmentsTotal = :n", {":n": segments})

@@ -343,8 +343,22 @@ def exports_partition(tenant_id: str) -> str:
 EXPORT_SK_PREFIX = "EXP#"
 
 
+V1_EXPORT_ID_PREFIX = "exp_"  # Voucherify-dialect export ids; fabric's are 24 hex characters
+
+
+def v1_exports_partition(tenant_id: str) -> str:
+    """Voucherify-dialect exports: a collection of their own, so each dialect lists its own."""
+    return f"{tenant_prefix(tenant_id)}V1EXPORT"
+
+
+def export_partition_of(tenant_id: str, export_id: str) -> str:
+    if export_id.startswith(V1_EXPORT_ID_PREFIX):
+        return v1_exports_partition(tenant_id)
+    return exports_partition(tenant_id)
+
+
 def export_key(tenant_id: str, export_id: str) -> Key:
-    return {PK: exports_partition(tenant_id), SK: f"{EXPORT_SK_PREFIX}{export_id}"}
+    return {PK: export_partition_of(tenant_id, export_id), SK: f"{EXPORT_SK_PREFIX}{export_id}"}
 
 
 def export_segments_partition(tenant_id: str, export_id: str) -> str:
@@ -562,3 +576,64 @@ def price_item_key(tenant_id: str, price_list_id: int, item_id: int) -> Key:
 
 def price_sku_key(tenant_id: str, price_list_id: int, sku: str) -> Key:
     return {PK: prices_partition(tenant_id, price_list_id), SK: f"SKU#{part(sku)}"}
+
+
+# -- app keys (Voucherify credentials) ------------------------------------------------------------
+# An app id begins with its tenant (``<tenant>.<random>``), so the authorizer reads the key from
+# the tenant's own partition: no global lookup table, and a forged app id naming another tenant
+# only ever reaches that tenant's keys, whose token hashes it cannot match.
+
+APP_KEY_SEPARATOR = "."
+APP_KEY_SK_PREFIX = "APPKEY#"
+
+
+def app_keys_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}APPKEYS"
+
+
+def app_key_key(tenant_id: str, app_id: str) -> Key:
+    return {PK: app_keys_partition(tenant_id), SK: f"{APP_KEY_SK_PREFIX}{part(app_id)}"}
+
+
+def app_key_tenant(app_id: str) -> str | None:
+    """The tenant an app id names, or None when it is not an app id of ours."""
+    tenant_id, separator, rest = app_id.partition(APP_KEY_SEPARATOR)
+    return tenant_id if separator and rest and len(tenant_id) == 24 else None
+
+
+# -- customers (Voucherify dialect) -----------------------------------------------------------------
+# One item per customer, keyed by its id (``cust_`` + a digest of its source_id, so a source_id
+# finds its customer with one GetItem). GSI1 lists a tenant's customers by creation, write-sharded
+# like the ledger: redemptions update their customer's totals at the ledger's rate.
+
+CUSTOMER_SHARDS = 16
+
+
+def customer_key(tenant_id: str, customer_id: str) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}CUST#{part(customer_id)}", SK: "CUSTOMER"}
+
+
+def customers_partition(tenant_id: str, shard: int) -> str:
+    return f"{tenant_prefix(tenant_id)}CUSTS#S{shard:02d}"
+
+
+def customer_index_attributes(tenant_id: str, customer_id: str, created_at: str) -> dict[str, str]:
+    shard = zlib.crc32(customer_id.encode()) % CUSTOMER_SHARDS
+    return {GSI1[1]: customers_partition(tenant_id, shard), GSI1[2]: f"{created_at}#{part(customer_id)}"}
+
+
+# -- publications (Voucherify dialect) --------------------------------------------------------------
+# A publication is one assignment of a code to a customer. GSI1 lists a tenant's publications by
+# creation in one partition (assignments are far rarer than redemptions).
+
+
+def publication_key(tenant_id: str, publication_id: str) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}PUB#{publication_id}", SK: "PUBLICATION"}
+
+
+def publications_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}PUBS"
+
+
+def publication_index_attributes(tenant_id: str, publication_id: str, created_at: str) -> dict[str, str]:
+    return {GSI1[1]: publications_partition(tenant_id), GSI1[2]: f"{created_at}#{publication_id}"}

@@ -229,14 +229,27 @@ def join_chunks(target: str, chunks: Sequence[Chunk], header_length: int) -> int
     return total
 
 
-def download_url(key: str, filename: str, expires_in: int = 300) -> str:
+def download_url(
+    key: str, filename: str, expires_in: int = 300, content_type: str = "text/csv; charset=utf-8"
+) -> str:
     return _presigner().generate_presigned_url(
         "get_object",
         Params={
             "Bucket": bucket(),
             "Key": key,
             "ResponseContentDisposition": f'attachment; filename="{filename}"',
-            "ResponseContentType": "text/csv; charset=utf-8",
+            "ResponseContentType": content_type,
         },
         ExpiresIn=expires_in,
     )
+
+
+def delete_prefix(prefix: str) -> int:
+    """Delete every object under ``prefix`` (one export's files); returns how many."""
+    deleted = 0
+    for page in s3().get_paginator("list_objects_v2").paginate(Bucket=bucket(), Prefix=prefix):
+        contents = [{"Key": entry["Key"]} for entry in page.get("Contents", [])]
+        if contents:
+            s3().delete_objects(Bucket=bucket(), Delete={"Objects": contents, "Quiet": True})
+            deleted += len(contents)
+    return deleted

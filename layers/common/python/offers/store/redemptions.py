@@ -7,6 +7,7 @@ limits. This module builds those operations; the service composes them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,7 +219,7 @@ class RedemptionStore:
         ``position`` (and the returned Page.last_key) is {"after": sort key} for the sharded
         indexes and DynamoDB's start key for the others.
         """
-        index, partitions, used = _choose_index(tenant_id, filters)
+        index, partitions, used = redemption_index(tenant_id, _equal_values(filters))
         filter_expression, names, values = _residual_filters(filters, used)
         lower = _stamp(filters.redeemed_from)
         upper = _stamp(filters.redeemed_before)
@@ -260,40 +261,54 @@ def _stamp(moment: Any) -> str | None:
     return format_timestamp(moment) if moment else None
 
 
-def _choose_index(
-    tenant_id: str, filters: RedemptionFilters
-) -> tuple[tuple[str, str, str], list[str], str | None]:
-    """(index, partitions to read, the filter the index already applies)."""
+IndexChoice = tuple[tuple[str, str, str], list[str], str | None]
+# Exact-value filters whose value has an index partition of its own, most selective first.
+_SELECTIVE_INDEXES = (
+    ("orderId", keys.GSI5, keys.redemption_order_partition),
+    ("userId", keys.GSI3, keys.redemption_user_partition),
+    ("emailKey", keys.GSI6, keys.redemption_email_partition),
+    ("couponCode", keys.GSI4, keys.redemption_code_partition),
+)
+
+
+def redemption_index(tenant_id: str, equal: Mapping[str, str | None]) -> IndexChoice:
+    """Which index serves redemptions with these exact values (stored attribute -> value):
+    (index, partitions to read, the attribute the index already applies). One value's own
+    partition when there is one; a promotion's shards; else every shard of the ledger.
+    Shared by lists (here) and exports (services/export_sources), so both read alike."""
     shards = range(get_settings().redemption_shards)
-    if filters.order_id:
-        return keys.GSI5, [keys.redemption_order_partition(tenant_id, filters.order_id)], "orderId"
-    if filters.user_id:
-        return keys.GSI3, [keys.redemption_user_partition(tenant_id, filters.user_id)], "userId"
-    if filters.email:
-        return keys.GSI6, [keys.redemption_email_partition(tenant_id, filters.email)], "email"
-    if filters.coupon_code:
-        return keys.GSI4, [keys.redemption_code_partition(tenant_id, filters.coupon_code)], "couponCode"
-    if filters.promotion_id:
-        partitions = [keys.redemption_promotion_partition(tenant_id, filters.promotion_id, s) for s in shards]
+    for attribute, index, partition in _SELECTIVE_INDEXES:
+        value = equal.get(attribute)
+        if value:
+            return index, [partition(tenant_id, value)], attribute
+    promotion_id = equal.get("promotionId")
+    if promotion_id:
+        partitions = [keys.redemption_promotion_partition(tenant_id, promotion_id, s) for s in shards]
         return keys.GSI2, partitions, "promotionId"
     return keys.GSI1, [keys.redemption_ledger_partition(tenant_id, s) for s in shards], None
+
+
+def _equal_values(filters: RedemptionFilters) -> dict[str, str | None]:
+    return {
+        "orderId": filters.order_id,
+        "userId": filters.user_id,
+        "emailKey": filters.email.casefold() if filters.email else None,
+        "couponCode": filters.coupon_code,
+        "promotionId": filters.promotion_id,
+    }
 
 
 def _residual_filters(
     filters: RedemptionFilters, applied: str | None
 ) -> tuple[str | None, dict[str, str], dict[str, Any]]:
     wanted = {
-        "orderId": filters.order_id,
-        "userId": filters.user_id,
-        "emailKey": filters.email.casefold() if filters.email else None,
-        "couponCode": filters.coupon_code,
-        "promotionId": filters.promotion_id,
+        **_equal_values(filters),
         "promotionName": filters.promotion_name,
         "storeId": filters.store_id,
         "status": filters.status,
     }
     if applied:
-        wanted.pop("emailKey" if applied == "email" else applied)
+        wanted.pop(applied)
     clauses, names, values = [], {}, {}
     for i, (attribute, value) in enumerate(item for item in wanted.items() if item[1] is not None):
         names[f"#f{i}"] = attribute

@@ -105,6 +105,32 @@ def _expression_params(
 _PLACEHOLDER = re.compile(r"[#:][A-Za-z0-9_]+")
 
 
+def fields_update(
+    fields: dict[str, Any],
+    remove: Sequence[str],
+    names: dict[str, str] | None,
+    values: dict[str, Any] | None,
+) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """SET each of ``fields``, REMOVE each of ``remove``: the expression and its placeholders."""
+    check_item_fits(fields)  # what stays besides (counters, keys) is within the margin
+    _checked(fields)  # index keys among the fields
+    all_names = dict(names or {})
+    all_values = dict(values or {})
+    assignments = []
+    for i, (name, value) in enumerate(fields.items()):
+        all_names[f"#f{i}"] = name
+        all_values[f":f{i}"] = value
+        assignments.append(f"#f{i} = :f{i}")
+    removals = []
+    for i, name in enumerate(remove):
+        all_names[f"#r{i}"] = name
+        removals.append(f"#r{i}")
+    expression = "SET " + ", ".join(assignments)
+    if removals:
+        expression += " REMOVE " + ", ".join(removals)
+    return expression, all_names, all_values
+
+
 class Table:
     def __init__(self, name: str | None = None):
         self._name = name
@@ -185,23 +211,22 @@ class Table:
         A replace that must not clobber attributes other writers own (counters, sets) uses
         this instead of PutItem.
         """
-        check_item_fits(fields)  # what stays besides (counters, keys) is within the margin
-        _checked(fields)  # index keys among the fields
-        all_names = dict(names or {})
-        all_values = dict(values or {})
-        assignments = []
-        for i, (name, value) in enumerate(fields.items()):
-            all_names[f"#f{i}"] = name
-            all_values[f":f{i}"] = value
-            assignments.append(f"#f{i} = :f{i}")
-        removals = []
-        for i, name in enumerate(remove):
-            all_names[f"#r{i}"] = name
-            removals.append(f"#r{i}")
-        expression = "SET " + ", ".join(assignments)
-        if removals:
-            expression += " REMOVE " + ", ".join(removals)
+        expression, all_names, all_values = fields_update(fields, remove, names, values)
         return self.update(key, expression, condition=condition, names=all_names, values=all_values)
+
+    def update_fields_op(
+        self,
+        key: Key,
+        fields: dict[str, Any],
+        *,
+        remove: Sequence[str] = (),
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """``update_fields`` as an operation of a transaction."""
+        expression, all_names, all_values = fields_update(fields, remove, names, values)
+        return self.update_op(key, expression, condition=condition, names=all_names, values=all_values)
 
     @staticmethod
     def _conditional(operation: str, **params: Any) -> dict[str, Any]:

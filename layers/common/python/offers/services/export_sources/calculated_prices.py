@@ -20,6 +20,7 @@ from typing import Any
 from offers.clock import format_timestamp, parse_timestamp, utc_now
 from offers.errors import InvalidInput, NotFound, ProblemList
 from offers.models.exports import ExportFilter, FilterOperator
+from offers.services.export_sources.base import ExportSpec, Segment
 from offers.services.pricing import NoPrice, price_item
 from offers.services.pricing_index import PriceType, PromotionIndex
 from offers.services.pricing_items import priced_stored_item
@@ -118,18 +119,23 @@ def _cuts(first: int, last: int, rows: float, target: int, max_windows: int) -> 
     return sorted({first + math.ceil(step * i) for i in range(1, count)})
 
 
+def _options(spec: ExportSpec) -> dict[str, Any]:
+    """The spec's CALCULATED_PRICE options (stored without the ones left at None)."""
+    extra = spec.model_extra or {}
+    return {name: extra.get(name) for name in ("priceType", "priceListIds", "calculationTime")}
+
+
 class CalculatedPriceSource:
     columns = CALCULATED_PRICE_COLUMNS
 
-    def spec(self, filters: Sequence[ExportFilter]) -> dict[str, Any]:
-        return _spec(filters)
+    def spec(self, filters: Sequence[ExportFilter]) -> ExportSpec:
+        return ExportSpec(**_spec(filters))  # the three options travel as the spec's extra fields
 
-    def plan(self, tenant_id: str, spec: dict[str, Any], now: datetime) -> list[Any]:
-        from offers.services.export_sources import Segment  # noqa: PLC0415 - the registry imports us
-
+    def plan(self, tenant_id: str, spec: ExportSpec, now: datetime) -> list[Segment]:
+        options = _options(spec)
         settings = get_settings()
         table, segments = Table(), []
-        for number, list_id in enumerate(_price_lists(tenant_id, spec)):
+        for number, list_id in enumerate(_price_lists(tenant_id, options)):
             partition = keys.prices_partition(tenant_id, list_id)
             sample = self._item_ids(table, partition, settings.export_sample_size, forward=True)
             if not sample:
@@ -167,10 +173,11 @@ class CalculatedPriceSource:
         )
         return [int(item["itemId"]) for item in page.items]
 
-    def rows(self, tenant_id: str, spec: dict[str, Any], segment: Any) -> Iterator[list[Any]]:
+    def rows(self, tenant_id: str, spec: ExportSpec, segment: Segment) -> Iterator[list[Any]]:
+        options = _options(spec)
         if not all(p.startswith(keys.tenant_prefix(tenant_id)) for p in segment.partitions):
             raise ValueError("segment outside the tenant")  # plans are built per tenant; never trust one
-        at = parse_timestamp(spec["calculationTime"])
+        at = parse_timestamp(options["calculationTime"])
         index = PromotionIndex.active_at(
             PricingReads().live_promotions(tenant_id, at), at
         )  # once per segment
@@ -181,7 +188,7 @@ class CalculatedPriceSource:
         for item in items:
             if item[keys.SK] == segment.upper:
                 continue  # BETWEEN includes the upper bound; the next segment starts there
-            row = calculated_price_row(item, index, spec["calculationTime"], spec["priceType"])
+            row = calculated_price_row(item, index, options["calculationTime"], options["priceType"])
             if row is not None:
                 yield row
 

@@ -1,0 +1,16 @@
+"""POST /app-keys: a new X-App-Id/X-App-Token pair for the Voucherify dialect; the token is shown once."""
+
+from offers.api.resolver import OffersResolver
+from offers.api.responses import created
+from offers.models.app_keys import AppKeyInput
+from offers.services import app_keys
+
+app = OffersResolver()
+
+
+@app.post("/app-keys")
+def create_app_key(body: AppKeyInput | None = None):
+    return created(app_keys.create_app_key(app.tenant_id, body or AppKeyInput()))
+
+
+lambda_handler = app.lambda_handler

@@ -1,0 +1,16 @@
+"""DELETE /app-keys/{appId}: revoke a key (refused once the authorizer's cache forgets it)."""
+
+from offers.api.resolver import OffersResolver
+from offers.api.responses import no_content
+from offers.services import app_keys
+
+app = OffersResolver()
+
+
+@app.delete("/app-keys/<app_id>")
+def delete_app_key(app_id: str):
+    app_keys.revoke_app_key(app.tenant_id, app_id)
+    return no_content()
+
+
+lambda_handler = app.lambda_handler

@@ -1,0 +1,16 @@
+"""POST /v1/customers (Voucherify): create or update a customer by source_id (or id)."""
+
+from offers.api.responses import ok
+from offers.api.voucherify import VoucherifyResolver
+from offers.models.customers import CustomerInput
+from offers.services import customers
+
+app = VoucherifyResolver()
+
+
+@app.post("/v1/customers")
+def create_customer(body: CustomerInput):
+    return ok(customers.upsert_customer(app.tenant_id, body))
+
+
+lambda_handler = app.lambda_handler

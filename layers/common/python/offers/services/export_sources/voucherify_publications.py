@@ -1,0 +1,24 @@
+"""Voucherify's ``exported_object: publication``: every assignment of a code to a customer,
+from the publications' creation index."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from offers.services.export_sources.base import DialectSpecSource, ExportSpec, IndexChoice, Item
+from offers.services.voucherify_fields import PUBLICATION_DEFAULT_FIELDS, publication_row_maker
+from offers.store import keys
+
+V1_PUBLICATION = "V1_PUBLICATION"
+
+
+class VoucherifyPublicationSource(DialectSpecSource):
+    columns = PUBLICATION_DEFAULT_FIELDS
+    time_attribute = "createdAt"
+
+    def read_plan(self, tenant_id: str, spec: ExportSpec) -> IndexChoice:
+        return keys.GSI1, [keys.publications_partition(tenant_id)], None
+
+    def row_maker(self, tenant_id: str, spec: ExportSpec) -> Callable[[Item], list[Any]]:
+        return publication_row_maker(spec.columns or self.columns)
