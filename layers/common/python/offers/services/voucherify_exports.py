@@ -114,6 +114,7 @@ def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
         spec=spec.model_dump(mode="json", exclude_none=True),
         started_at=utc_now(),
         exported_object=exported_object,
+        dialect="voucherify",
         parameters=echoed,
     )
     start_export(tenant_id, record)
