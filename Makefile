@@ -17,6 +17,8 @@ RUNTIME ?= python3.13
 LAYER_PLATFORM := $(if $(filter x86_64,$(ARCH)),manylinux2014_x86_64,manylinux2014_aarch64)
 LAYER_PYVER := $(subst python,,$(RUNTIME))
 TENANT ?= 000000000000000000000001
+# Integration suites run in this many processes (pytest-xdist), each with its own moto.
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help serve emulator sam-api token app-key test test-future lint unit integration e2e template-lint build bench bench-search bench-export bench-schedules sam-local-check clean openapi fuzz
@@ -80,7 +82,7 @@ test-future: $(VENV)/.installed
 		$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq faketime >/dev/null; }
 	faketime -f '$(FAKETIME_OFFSET)' \
 		$(PY) -c 'from datetime import datetime; print("test-future: the tests think it is", datetime.now())'
-	faketime -f '$(FAKETIME_OFFSET)' $(PY) -m pytest tests/unit tests/integration -q
+	faketime -f '$(FAKETIME_OFFSET)' $(PY) -m pytest tests/unit tests/integration -q -n $(TEST_WORKERS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -90,10 +92,11 @@ unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit -q
 
 integration: $(VENV)/.installed
-	$(PY) -m pytest tests/integration -q
+	$(PY) -m pytest tests/integration -q -n $(TEST_WORKERS)
 
+# The fuzzer (tests/e2e/test_fuzz.py) runs here with its CI budget and fixed seed.
 e2e: $(VENV)/.installed
-	$(PY) -m pytest tests/e2e -q
+	FUZZ=1 $(PY) -m pytest tests/e2e -q
 
 template-lint: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(SAM) validate --lint --template template.yaml

@@ -33,6 +33,7 @@ TITLE = "Offers service"
 _PLACEHOLDER = "https://openapi.invalid"  # parameters without a default don't shape the API
 
 FABRIC_ERROR = "FabricError"
+VOUCHERIFY_ERROR = "VoucherifyError"
 GATEWAY_ERROR = "GatewayError"
 ANY_ERROR = "AnyError"
 
@@ -55,6 +56,23 @@ _ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
             },
         },
         "required": ["type", "message"],
+        "additionalProperties": False,
+    },
+    VOUCHERIFY_ERROR: {
+        "title": VOUCHERIFY_ERROR,
+        "description": "Voucherify's error body (offers.api.voucherify.voucherify_error_body); "
+        "a 404 adds resource_id and resource_type.",
+        "type": "object",
+        "properties": {
+            "code": {"type": "integer", "description": "the HTTP status"},
+            "key": {"type": "string", "description": "e.g. invalid_payload, not_found, unauthorized"},
+            "message": {"type": "string"},
+            "details": {"type": "string"},
+            "request_id": {"type": "string"},
+            "resource_id": {"type": "string"},
+            "resource_type": {"type": "string"},
+        },
+        "required": ["code", "key", "message", "request_id"],
         "additionalProperties": False,
     },
     ANY_ERROR: {
@@ -134,6 +152,8 @@ DIALECTS: dict[str, DialectDoc] = {
         ),
         error_schema=FABRIC_ERROR,
     ),
+    # Credentials travel as the security scheme's X-App-Id / X-App-Token headers.
+    "voucherify": DialectDoc(headers=(), error_schema=VOUCHERIFY_ERROR),
 }
 
 _UNKNOWN_DIALECT = DialectDoc(headers=(), error_schema=ANY_ERROR)
