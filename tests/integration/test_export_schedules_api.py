@@ -17,6 +17,7 @@ from local.template import LOCAL_REGION
 from offers.store import keys
 from tests.support.client import TENANT_A, TENANT_B, ApiClient
 from tests.support.factories import iso, wait_until
+from tests.support.voucherify import make_app_key, seed_002_request
 
 GROUP = "offers-local-exports"
 
@@ -320,6 +321,70 @@ def test_given_run_now_then_201_with_an_export_of_the_schedule(api: ApiClient):
     )
     runs = api.get(f"/export-schedules/{schedule['id']}").json()["lastRuns"]
     assert [(r["exportId"], r["trigger"]) for r in runs] == [(export["exportId"], "RUN_NOW")]
+
+
+def voucherify_schedule_body(**overrides) -> dict:
+    """Seed 002's request, its created_at window relative to the scheduled time."""
+    body = seed_002_request("$scheduledDay-P1D", "$scheduledDay")
+    return schedule_body(export={"dialect": "voucherify", "body": body}, **overrides)
+
+
+def test_given_a_voucherify_body_when_fired_then_a_v1_export_of_the_window_with_the_schedule(
+    api: ApiClient, stack: LocalStack
+):
+    response = api.post("/export-schedules", voucherify_schedule_body())
+    assert response.status == 201, response.body
+    schedule = response.json()
+    result = fire(stack, TENANT_A, schedule["id"], "2026-03-30T00:30:00Z")
+    assert result["exportId"].startswith("exp_")
+    v1 = make_app_key(api)
+    export = v1.request("GET", f"/v1/exports/{result['exportId']}").json()
+    assert export["exported_object"] == "redemption"
+    assert export["parameters"]["filters"]["created_at"]["conditions"] == {  # Berlin's 23-hour day
+        "$after": ["2026-03-28T23:00:00.000Z"],
+        "$before": ["2026-03-29T22:00:00.000Z"],
+    }
+    assert exports_of(api) == []  # a Voucherify export is listed by its own dialect only
+    again = fire(stack, TENANT_A, schedule["id"], "2026-03-30T00:30:00Z")
+    assert again["exportId"] == result["exportId"]  # a duplicated firing: still one export
+    assert v1.request("GET", "/v1/exports").json()["total"] == 1
+
+
+def test_given_a_voucherify_schedule_when_run_now_then_201_with_the_export_as_v1_shows_it(api: ApiClient):
+    schedule = api.post("/export-schedules", voucherify_schedule_body()).json()
+    response = api.post(f"/export-schedules/{schedule['id']}/actions/run-now")
+    assert response.status == 201, response.body
+    export = response.json()
+    assert (export["object"], export["status"], export["exported_object"]) == (
+        "export",
+        "SCHEDULED",
+        "redemption",
+    )
+    runs = api.get(f"/export-schedules/{schedule['id']}").json()["lastRuns"]
+    assert [(r["exportId"], r["trigger"]) for r in runs] == [(export["id"], "RUN_NOW")]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"exported_object": "order"}, "export.body.exported_object"),
+        (
+            {"exported_object": "redemption", "parameters": {"fields": ["nope"]}},
+            "export.body",  # its message lists the allowed fields
+        ),
+        (
+            seed_002_request("$yesterday", "$scheduledDay"),
+            "export.body.parameters.filters.created_at.conditions.$after[0]",
+        ),
+    ],
+)
+def test_given_an_invalid_voucherify_body_when_saved_then_400_naming_it_and_nothing_saved(
+    api: ApiClient, body, field
+):
+    response = api.post("/export-schedules", schedule_body(export={"dialect": "voucherify", "body": body}))
+    assert response.status == 400, response.body
+    assert field in [d["field"] for d in response.json()["details"]]
+    assert api.get("/export-schedules").json()["data"] == []
 
 
 # -- tenancy ------------------------------------------------------------------------------------

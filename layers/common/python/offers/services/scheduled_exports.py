@@ -34,6 +34,9 @@ class ExportDialect(Protocol):
     def start(self, tenant_id: str, body: dict[str, Any], tz: ZoneInfo, origin: ScheduledOrigin) -> str:
         """Create and start the export for ``origin``; returns its id."""
 
+    def view(self, tenant_id: str, export_id: str) -> Any:
+        """The export as this dialect's own GET answers it (run-now's answer)."""
+
 
 def _path(location: Iterable[Any]) -> str:
     path = ""
@@ -91,10 +94,59 @@ class FabricExports:
             tenant_id, self._input(body, origin.scheduled_time, tz), origin
         ).export_id
 
+    def view(self, tenant_id: str, export_id: str) -> Any:
+        from offers.services import exports  # noqa: PLC0415
 
-# The Voucherify dialect plugs in here: "voucherify": VoucherifyExports() (validate its
-# {exported_object, parameters} body; start it through exports.start_export with the origin).
-DIALECTS: dict[str, ExportDialect] = {"fabric": FabricExports()}
+        return exports.get_export(tenant_id, export_id)
+
+
+class VoucherifyExports:
+    """``{exported_object, parameters}`` as POST /v1/exports takes it; any value inside
+    ``parameters.filters`` may be a relative time (``{"created_at": {"conditions": {"$after":
+    ["$scheduledDay-P1D"]}}}``)."""
+
+    @staticmethod
+    def _resolved(body: dict[str, Any], scheduled_time: datetime, tz: ZoneInfo) -> dict[str, Any]:
+        def resolve(node: Any, path: str) -> Any:
+            if isinstance(node, dict):
+                return {key: resolve(value, f"{path}.{key}") for key, value in node.items()}
+            if isinstance(node, list):
+                return [resolve(value, f"{path}[{i}]") for i, value in enumerate(node)]
+            if not relative_times.is_relative(node):
+                return node
+            try:
+                return relative_times.resolve(node, scheduled_time, tz)
+            except relative_times.NotRelative as error:
+                raise InvalidInput.for_field(path, str(error), code="INVALID_RELATIVE_TIME") from None
+
+        parameters = body.get("parameters")
+        if not isinstance(parameters, dict) or "filters" not in parameters:
+            return body
+        filters = resolve(parameters["filters"], "parameters.filters")
+        return {**body, "parameters": {**parameters, "filters": filters}}
+
+    def validate(self, body: dict[str, Any], tz: ZoneInfo) -> None:
+        from offers.services import voucherify_exports  # noqa: PLC0415 - only this dialect needs it
+
+        voucherify_exports.export_record(self._resolved(body, utc_now(), tz))
+
+    def start(self, tenant_id: str, body: dict[str, Any], tz: ZoneInfo, origin: ScheduledOrigin) -> str:
+        from offers.services import exports, voucherify_exports  # noqa: PLC0415
+
+        record = voucherify_exports.export_record(self._resolved(body, origin.scheduled_time, tz))
+        scheduled = record.model_copy(
+            update={"schedule_id": origin.schedule_id, "scheduled_time": origin.scheduled_time}
+        )
+        exports.start_export(tenant_id, scheduled, origin)
+        return scheduled.export_id
+
+    def view(self, tenant_id: str, export_id: str) -> Any:
+        from offers.services import voucherify_exports  # noqa: PLC0415
+
+        return voucherify_exports.get_export(tenant_id, export_id, base_url=None)
+
+
+DIALECTS: dict[str, ExportDialect] = {"fabric": FabricExports(), "voucherify": VoucherifyExports()}
 
 
 def dialect_of(export: ScheduledExport) -> ExportDialect:

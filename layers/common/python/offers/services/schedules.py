@@ -9,6 +9,7 @@ there is never a firing without a schedule; a firing whose schedule is gone make
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from offers.clock import format_timestamp, parse_timestamp, utc_now
 from offers.errors import InvalidInput
@@ -24,7 +25,7 @@ from offers.models.schedules import (
 )
 from offers.observability import logger
 from offers.services import scheduled_exports
-from offers.services.exports import RunAlreadyMade, ScheduledOrigin, get_export
+from offers.services.exports import RunAlreadyMade, ScheduledOrigin
 from offers.services.schedule_expressions import parse_expression, zone
 from offers.store import scheduler
 from offers.store.keys import Key
@@ -174,9 +175,11 @@ def run_schedule(
     )
 
 
-def run_now(tenant_id: str, schedule_id: str) -> Export:
-    """An extra run at this moment (whatever the schedule's state), its filters relative to now."""
+def run_now(tenant_id: str, schedule_id: str) -> Export | dict[str, Any]:
+    """An extra run at this moment (whatever the schedule's state), its filters relative to now;
+    the export as its own dialect shows it (GET /offers-exports/{id} or GET /v1/exports/{id})."""
     run = run_schedule(tenant_id, schedule_id, utc_now(), RunTrigger.RUN_NOW)
     if run is None:
         raise ScheduleNotFound(schedule_id)
-    return get_export(tenant_id, run.export_id)
+    dialect = scheduled_exports.dialect_of(_store.get(tenant_id, schedule_id).export)
+    return dialect.view(tenant_id, run.export_id)

@@ -91,6 +91,13 @@ def _requested_fields(given: Any, allowed: tuple[str, ...], defaults: tuple[str,
 
 def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
     """Validate, record, start; answers SCHEDULED (the only status the SDK accepts here)."""
+    record = export_record(body)
+    start_export(tenant_id, record)
+    return _view(tenant_id, record, None, scheduled=True)
+
+
+def export_record(body: Any) -> ExportRecord:
+    """The export a POST /v1/exports body asks for, validated (not yet recorded or started)."""
     if not isinstance(body, dict):
         raise _invalid("body", "must be a JSON object")
     unknown = sorted(set(body) - {"exported_object", "parameters"})
@@ -107,7 +114,7 @@ def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
             f"exports of {exported_object} are not supported yet; supported: {', '.join(SUPPORTED)}",
         )
     spec, echoed = _read_parameters(exported_object, body.get("parameters") or {})
-    record = ExportRecord(
+    return ExportRecord(
         export_id=f"{keys.V1_EXPORT_ID_PREFIX}{new_id()}",
         type=SUPPORTED[exported_object][0],
         status=ExportStatus.IN_PROGRESS,
@@ -117,8 +124,6 @@ def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
         dialect="voucherify",
         parameters=echoed,
     )
-    start_export(tenant_id, record)
-    return _view(tenant_id, record, None, scheduled=True)
 
 
 def _read_parameters(exported_object: str, parameters: Any) -> tuple[ExportSpec, dict[str, Any]]:
@@ -185,7 +190,7 @@ def _view(
     }
 
 
-def get_export(tenant_id: str, export_id: str, base_url: str) -> dict[str, Any]:
+def get_export(tenant_id: str, export_id: str, base_url: str | None) -> dict[str, Any]:
     return _view(tenant_id, _v1_export(tenant_id, export_id), base_url)
 
 
