@@ -387,6 +387,26 @@ def test_given_an_invalid_voucherify_body_when_saved_then_400_naming_it_and_noth
     assert api.get("/export-schedules").json()["data"] == []
 
 
+@pytest.mark.parametrize("code", ["ThrottlingException", "InternalServerException"])
+def test_given_scheduler_busy_when_saving_then_503_retry_after_and_nothing_saved(
+    api: ApiClient, monkeypatch, code
+):
+    from botocore.exceptions import ClientError
+
+    from offers.store.clients import client
+
+    def busy(**_):
+        raise ClientError({"Error": {"Code": code, "Message": "slow down"}}, "CreateSchedule")
+
+    monkeypatch.setattr(client("scheduler"), "create_schedule", busy)
+    response = api.post("/export-schedules", schedule_body())
+    assert response.status == 503, response.body
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["type"] == "SERVICE_UNAVAILABLE"
+    assert api.get("/export-schedules").json()["data"] == []
+    assert aws_schedule_names() == []
+
+
 # -- tenancy ------------------------------------------------------------------------------------
 
 

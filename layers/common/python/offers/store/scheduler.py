@@ -9,10 +9,12 @@ the run's idempotency key and the "now" of its relative filters.
 from __future__ import annotations
 
 import json
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any
 
+from offers.errors import TemporarilyUnavailable
 from offers.models.schedules import ScheduleRecord
 from offers.settings import get_settings
 from offers.store import keys
@@ -57,19 +59,40 @@ def _definition(tenant_id: str, record: ScheduleRecord, start_date: datetime | N
     return definition
 
 
+# Scheduler answers these when it is busy or out of room: the caller may retry (503), and the
+# service undoes what it wrote before the call.
+BUSY_ERRORS = frozenset({"ThrottlingException", "InternalServerException", "ServiceQuotaExceededException"})
+
+
+@contextmanager
+def _busy_is_503() -> Iterator[None]:
+    from botocore.exceptions import ClientError  # noqa: PLC0415 - botocore is loaded by the client already
+
+    try:
+        yield
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") not in BUSY_ERRORS:
+            raise
+        raise TemporarilyUnavailable(
+            "EventBridge Scheduler is busy; retry after a few seconds", retry_after=5
+        ) from None
+
+
 def create_schedule(tenant_id: str, record: ScheduleRecord, start_date: datetime | None) -> None:
     """``start_date``: Scheduler's StartDate, which it refuses more than 5 minutes in the past."""
-    client("scheduler").create_schedule(**_definition(tenant_id, record, start_date))
+    with _busy_is_503():
+        client("scheduler").create_schedule(**_definition(tenant_id, record, start_date))
 
 
 def update_schedule(tenant_id: str, record: ScheduleRecord, start_date: datetime | None) -> None:
     """Scheduler's update replaces the whole definition."""
-    client("scheduler").update_schedule(**_definition(tenant_id, record, start_date))
+    with _busy_is_503():
+        client("scheduler").update_schedule(**_definition(tenant_id, record, start_date))
 
 
 def delete_schedule(tenant_id: str, schedule_id: str) -> None:
     scheduler = client("scheduler")
-    with suppress(scheduler.exceptions.ResourceNotFoundException):  # already gone: idempotent
+    with _busy_is_503(), suppress(scheduler.exceptions.ResourceNotFoundException):  # gone: idempotent
         scheduler.delete_schedule(
             GroupName=get_settings().schedule_group, Name=keys.scheduler_schedule_name(tenant_id, schedule_id)
         )
