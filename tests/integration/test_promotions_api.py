@@ -82,7 +82,7 @@ def test_given_dates_when_read_then_status_follows_them(api: ApiClient, start, e
             "endAt",
             "must be after startAt",
         ),
-        ({"startAt": "yesterday"}, "startAt", "datetime"),
+        ({"startAt": "yesterday"}, "startAt", "ISO 8601"),
         ({"name": ""}, "name", "at least 1 character"),
         ({"discounts": []}, "discounts", "at least 1 item"),
         (
