@@ -9,7 +9,7 @@ from offers.services import customers
 app = VoucherifyResolver()
 
 
-@app.post("/v1/customers", responses=answers(200))
+@app.post("/v1/customers", responses=answers(200, errors=(404,)))
 def create_customer(body: CustomerInput):
     return ok(customers.upsert_customer(app.tenant_id, body))
 
