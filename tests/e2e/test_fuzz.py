@@ -33,9 +33,9 @@ from tests.e2e.conftest import LocalServer
 from tests.support.client import http_sender
 
 FUZZ_TENANT = "fuzzfuzzfuzzfuzzfuzzfuzz"  # its own tenant: nothing else in the run sees its data
-DEFAULT_EXAMPLES = 5  # fuzzing/stateful budget; the coverage phase's ~6,000 cases don't depend on it
-# Two workers keep both cores busy (schemathesis generating while the server answers): the
-# run's ~7,000 cases take ~3 minutes instead of ~6 on this 2-core machine.
+DEFAULT_EXAMPLES = 5  # fuzzing/stateful budget; the coverage phase's ~8,000 cases don't depend on it
+# Two workers keep both cores busy (schemathesis generating while the server answers): ~9,000
+# cases in ~4.5 minutes on this 2-core machine with other tests running (one worker: ~7,000 in ~6).
 WORKERS = 2
 DEFAULT_SEED = 20261130
 CHECKS = (
