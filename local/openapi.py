@@ -35,6 +35,7 @@ _PLACEHOLDER = "https://openapi.invalid"  # parameters without a default don't s
 FABRIC_ERROR = "FabricError"
 VOUCHERIFY_ERROR = "VoucherifyError"
 GATEWAY_ERROR = "GatewayError"
+DATA_ERROR = "DataError"
 ANY_ERROR = "AnyError"
 
 _ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -75,6 +76,34 @@ _ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
         "required": ["code", "key", "message", "request_id"],
         "additionalProperties": False,
     },
+    DATA_ERROR: {
+        "title": DATA_ERROR,
+        "description": "fabric's batch error (offers.api.batch.data_error): the entries that failed, "
+        "each with its own status; data holds the entries that were saved.",
+        "type": "object",
+        "properties": {
+            "type": {"const": "DATA_ERROR"},
+            "details": {"type": "string"},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "type": {"type": "string"},
+                        "instance": {"type": "string", "description": "points at the failed entry/field"},
+                        "name": {"type": "string"},
+                        "detail": {"type": "string"},
+                        "status": {"type": "integer"},
+                    },
+                    "required": ["type", "instance", "name", "detail", "status"],
+                    "additionalProperties": False,
+                },
+            },
+            "data": {"type": "array", "items": {"type": "object"}},
+        },
+        "required": ["type", "details", "errors"],
+        "additionalProperties": False,
+    },
     ANY_ERROR: {
         "title": ANY_ERROR,
         "description": "An error of a dialect not described yet.",
@@ -107,6 +136,8 @@ class DialectDoc:
 
     headers: tuple[dict[str, Any], ...]
     error_schema: str
+    # Statuses the dialect's own authorizer code answers too (in error_schema), besides API Gateway.
+    own_gateway_statuses: tuple[int, ...] = ()
 
 
 DIALECTS: dict[str, DialectDoc] = {
@@ -153,7 +184,8 @@ DIALECTS: dict[str, DialectDoc] = {
         error_schema=FABRIC_ERROR,
     ),
     # Credentials travel as the security scheme's X-App-Id / X-App-Token headers.
-    "voucherify": DialectDoc(headers=(), error_schema=VOUCHERIFY_ERROR),
+    # Its functions check the app key again and answer a 401 in Voucherify's format.
+    "voucherify": DialectDoc(headers=(), error_schema=VOUCHERIFY_ERROR, own_gateway_statuses=(401,)),
 }
 
 _UNKNOWN_DIALECT = DialectDoc(headers=(), error_schema=ANY_ERROR)
@@ -168,6 +200,10 @@ _BODY_ERRORS = {
     415: "The body is not application/json",
 }
 _GATEWAY_ANSWERS = {401: "No or bad credentials (API Gateway)"}
+# Error bodies a route answers besides its dialect's (same status, either body).
+_ROUTE_ERROR_SCHEMAS: dict[str, dict[int, str]] = {
+    "POST /prices/batch": {400: DATA_ERROR},  # some entries failed, the others were saved
+}
 _PARAM = re.compile(r"\{([^}]+)\}")
 
 
@@ -276,8 +312,9 @@ def _docstring(module: Any) -> tuple[str, str]:
     return summary, " ".join(rest.split())
 
 
-def _error_content(schema: str) -> dict[str, Any]:
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+def _error_content(schema: str, *others: str) -> dict[str, Any]:
+    refs = [{"$ref": f"#/components/schemas/{name}"} for name in (schema, *others)]
+    return {"application/json": {"schema": refs[0] if len(refs) == 1 else {"anyOf": refs}}}
 
 
 def _rename_path_parameters(operation: dict[str, Any], powertools_path: str, path: str) -> None:
@@ -327,19 +364,21 @@ def _responses(
         responses[204].pop("content", None)
     for status, text in {**_COMMON_ERRORS, **(_BODY_ERRORS if has_body else {})}.items():
         responses.setdefault(status, {"description": text})
+    route_errors = _ROUTE_ERROR_SCHEMAS.get(route.route_key, {})
     for status, answer in responses.items():
         if status >= 400:
-            answer["content"] = _error_content(dialect.error_schema)
+            extra = [route_errors[status]] if status in route_errors else []
+            answer["content"] = _error_content(dialect.error_schema, *extra)
     if route.authorizer:
         for status, text in _GATEWAY_ANSWERS.items():
-            responses[status] = {"description": text, "content": _error_content(GATEWAY_ERROR)}
+            if status in dialect.own_gateway_statuses:
+                answer = {"description": f"{text} or the function's"}
+                answer["content"] = _error_content(GATEWAY_ERROR, dialect.error_schema)
+            else:
+                answer = {"description": text, "content": _error_content(GATEWAY_ERROR)}
+            responses[status] = answer
     if has_body:  # API Gateway answers 413 itself for a body over 10 MB
-        responses[413]["content"]["application/json"]["schema"] = {
-            "anyOf": [
-                {"$ref": f"#/components/schemas/{dialect.error_schema}"},
-                {"$ref": f"#/components/schemas/{GATEWAY_ERROR}"},
-            ]
-        }
+        responses[413]["content"] = _error_content(dialect.error_schema, GATEWAY_ERROR)
     for status in (s for s in responses if s < 400 or s == 503):
         headers = {"x-fabric-request-id": {"schema": {"type": "string"}}}
         if status == 503:
@@ -375,7 +414,7 @@ def _link_created_resources(paths: dict[str, dict[str, Any]], schemas: dict[str,
     for source_path, item in paths.items():
         for status in ("201", "202"):
             created = item.get("post", {}).get("responses", {}).get(status)
-            if not created:
+            if not created or not created.get("content"):
                 continue
             model = created["content"]["application/json"]["schema"].get("$ref", "").rsplit("/", 1)[-1]
             properties = schemas.get(model, {}).get("properties", {})

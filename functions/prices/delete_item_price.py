@@ -2,16 +2,17 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
+from offers.api.answers import answers
+from offers.api.params import Query
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
+from offers.models.prices import PriceRecord
 from offers.services import prices
 
 app = OffersResolver()
 
 
-@app.delete("/prices/<item_id>")
+@app.delete("/prices/<item_id>", responses=answers(200, PriceRecord, errors=(404,)))
 def delete_item_price(
     item_id: int,
     price_list_id: Annotated[int | None, Query(alias="priceListId", ge=1)] = None,

@@ -2,17 +2,17 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
+from offers.api.answers import answers
+from offers.api.params import Query
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
-from offers.models.prices import OfferStatus
+from offers.models.prices import ItemOffers, OfferStatus
 from offers.services import prices
 
 app = OffersResolver()
 
 
-@app.get("/prices/sku/<sku>")
+@app.get("/prices/sku/<sku>", responses=answers(200, ItemOffers, errors=(404,)))
 def get_sku_price(
     sku: str,
     price_list_id: Annotated[int | None, Query(alias="priceListId", ge=1)] = None,

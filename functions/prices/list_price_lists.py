@@ -3,9 +3,9 @@
 from functools import partial
 from typing import Annotated, Literal
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
+from offers.api.answers import answers
 from offers.api.pagination import cursor_page
+from offers.api.params import Query
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
 from offers.models.prices import PriceListSort
@@ -14,7 +14,7 @@ from offers.services import price_lists
 app = OffersResolver()
 
 
-@app.get("/price-lists")
+@app.get("/price-lists", responses=answers(200))
 def list_price_lists(
     size: Annotated[int, Query(ge=1, le=100)] = 10,
     start_cursor: Annotated[str | None, Query(alias="startCursor", max_length=2048)] = None,

@@ -3,9 +3,9 @@
 from functools import partial
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
+from offers.api.answers import answers
 from offers.api.pagination import cursor_page
+from offers.api.params import Query
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
 from offers.services import prices
@@ -13,7 +13,7 @@ from offers.services import prices
 app = OffersResolver()
 
 
-@app.get("/prices")
+@app.get("/prices", responses=answers(200, errors=(404,)))
 def list_prices(
     size: Annotated[int, Query(ge=1, le=100)] = 10,
     start_cursor: Annotated[str | None, Query(alias="startCursor", max_length=2048)] = None,

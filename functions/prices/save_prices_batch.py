@@ -1,6 +1,7 @@
 """POST /prices/batch: up to 100 prices; 201 when all are saved, else 400 DATA_ERROR naming each
 failed entry (the others are saved)."""
 
+from offers.api.answers import answers
 from offers.api.batch import data_error
 from offers.api.resolver import OffersResolver
 from offers.api.responses import created, json_response
@@ -10,7 +11,7 @@ from offers.services import prices
 app = OffersResolver()
 
 
-@app.post("/prices/batch")
+@app.post("/prices/batch", responses=answers(201, errors=(400,)))
 def save_prices_batch(body: PriceBatchInput):
     outcome = prices.save_prices(app.tenant_id, body.data)
     if not outcome.failures:

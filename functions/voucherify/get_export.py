@@ -3,6 +3,7 @@ short-lived S3 link that serves it as text/plain)."""
 
 from aws_lambda_powertools.event_handler import Response
 
+from offers.api.answers import answers
 from offers.api.responses import ok
 from offers.api.voucherify import VoucherifyResolver
 from offers.errors import NotAuthenticated
@@ -11,7 +12,7 @@ from offers.services import voucherify_exports
 app = VoucherifyResolver()
 
 
-@app.get("/v1/exports/<export_id>")
+@app.get("/v1/exports/<export_id>", responses=answers({200: None, 302: None}, errors=(404, 409)))
 def get_export(export_id: str):
     if "token" in (app.current_event.query_string_parameters or {}):
         if app.download_export_id() != export_id:

@@ -1,5 +1,6 @@
 """GET /v1/exports?limit=&page=&order= (Voucherify): this dialect's exports, newest first."""
 
+from offers.api.answers import answers
 from offers.api.responses import ok
 from offers.api.voucherify import VoucherifyResolver
 from offers.services import voucherify_exports
@@ -7,7 +8,7 @@ from offers.services import voucherify_exports
 app = VoucherifyResolver()
 
 
-@app.get("/v1/exports")
+@app.get("/v1/exports", responses=answers(200))
 def list_exports():
     order = app.query_choice("order", voucherify_exports.LIST_ORDERS)
     return ok(

@@ -1,5 +1,6 @@
 """GET /v1/publications?limit=&page=&order= (Voucherify): the tenant's publications, newest first."""
 
+from offers.api.answers import answers
 from offers.api.responses import ok
 from offers.api.voucherify import VoucherifyResolver
 from offers.services import publications
@@ -8,7 +9,7 @@ app = VoucherifyResolver()
 ORDERS = ("created_at", "-created_at")
 
 
-@app.get("/v1/publications")
+@app.get("/v1/publications", responses=answers(200))
 def list_publications():
     order = app.query_choice("order", ORDERS, "-created_at")
     return ok(

@@ -2,9 +2,9 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
+from offers.api.answers import answers
 from offers.api.pagination import cursor_page
+from offers.api.params import Query
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
 from offers.services import webhooks
@@ -12,7 +12,7 @@ from offers.services import webhooks
 app = OffersResolver()
 
 
-@app.get("/webhooks")
+@app.get("/webhooks", responses=answers(200))
 def list_webhooks(
     size: Annotated[int, Query(ge=1, le=100)] = 10,
     start_cursor: Annotated[str | None, Query(alias="startCursor", max_length=2048)] = None,

@@ -15,6 +15,7 @@ from offers.store import retries
 from offers.store.clients import dynamodb
 from tests.support.client import ApiClient
 from tests.support.factories import coupon_body, promotion_body
+from tests.support.search import V2_PATH, site_context
 
 
 def assert_fabric_error(response, status: int, field: str | None = None) -> dict:
@@ -228,6 +229,24 @@ def test_given_a_body_that_is_not_utf8_when_posted_then_400(api: ApiClient):
 
 
 # -- 8: the v2 search's x-site-context header ------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [False, True])
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/promotions/search", "offset"),
+        ("/promotions/search", "size"),
+        (V2_PATH, "offset"),
+        (V2_PATH, "limit"),
+    ],
+)
+def test_given_a_json_boolean_as_a_search_offset_or_page_size_then_400_naming_it(
+    api: ApiClient, path, field, value
+):
+    headers = {"headers": site_context(api.tenant_id), "tenant_header": False} if path == V2_PATH else {}
+    response = api.post(path, {field: value}, **headers)
+    assert_fabric_error(response, 400, field)
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,9 @@ import pytest
 
 from local import openapi
 from local.gateway import HttpRequest, LocalGateway
+from offers.api.batch import data_error
 from offers.api.errors import fabric_error_body, validation_failure
-from offers.errors import Conflict
+from offers.errors import Conflict, InvalidInput
 
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
@@ -71,6 +72,32 @@ def test_given_fabric_errors_then_their_bodies_are_what_the_document_says(commit
         jsonschema.validate(fabric_error_body(error), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"message": "no type"}, schema)
+
+
+def _answer_schema(document: dict, key: str, status: str) -> dict:
+    method, path = key.split(" ", 1)
+    schema = document["paths"][path][method.lower()]["responses"][status]["content"]["application/json"]
+    return {**schema["schema"], "components": document["components"]}
+
+
+def test_given_a_voucherify_route_then_its_401_may_be_the_gateways_or_the_functions_body(committed):
+    schema = _answer_schema(committed, "GET /v1/exports", "401")
+    jsonschema.validate({"message": "Unauthorized"}, schema)  # API Gateway's
+    jsonschema.validate(
+        {"code": 401, "key": "unauthorized", "message": "Unauthorized", "request_id": "r"}, schema
+    )
+    fabric = _answer_schema(committed, "GET /promotions", "401")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"code": 401, "key": "unauthorized", "message": "x", "request_id": "r"}, fabric)
+
+
+def test_given_a_batch_with_failed_entries_then_its_data_error_is_what_the_document_says(committed):
+    body = data_error([(0, InvalidInput.for_field("itemId", "is required"))], 2, [])
+    jsonschema.validate(body, _answer_schema(committed, "POST /prices/batch", "400"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(
+            {**body, "errors": [{"type": "x"}]}, _answer_schema(committed, "POST /prices/batch", "400")
+        )
 
 
 def test_given_a_created_resource_then_links_lead_to_the_operations_on_it(committed):

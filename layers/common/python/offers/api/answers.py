@@ -20,6 +20,8 @@ _PHRASES = {
     201: "Created",
     202: "Accepted",
     204: "No content",
+    207: "Multi-status: some items could not be answered (each says why)",
+    302: "Found: redirects to the resource (Location)",
     400: "Bad request: the dialect's error, naming each bad field in details",
     404: "Not found (or another tenant's)",
     409: "Conflicts with the stored state",

@@ -53,6 +53,17 @@ Timestamp = Annotated[
 ]
 # JSON true/false only: pydantic's lax mode would take 0, 1 and "yes" as booleans.
 Flag = StrictBool
+
+
+def _not_a_boolean(value: object) -> object:
+    """pydantic's lax mode takes false as 0 and true as 1; a JSON boolean is no count."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not a boolean")
+    return value
+
+
+# An offset or a page size in a body: a number (10 or 10.0), never true/false.
+Count = Annotated[int, BeforeValidator(_not_a_boolean)]
 Amount = Annotated[Decimal, PlainSerializer(_number, when_used="json")]
 ObjectId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

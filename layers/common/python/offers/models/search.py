@@ -25,7 +25,7 @@ from pydantic import Field
 from offers.clock import as_utc, ceil_to_millisecond
 from offers.errors import InvalidInput, quoted
 from offers.ids import is_id
-from offers.models.base import ApiModel, RequestModel
+from offers.models.base import ApiModel, Count, RequestModel
 from offers.models.promotions import (
     MAX_LEVEL,
     MIN_LEVEL,
@@ -318,7 +318,7 @@ class SearchRequest(RequestModel):
     SORTS: ClassVar[Mapping[str, SortField]]
     PAGE_SIZE: ClassVar[str]  # the body field that holds the page size
 
-    offset: int = Field(0, ge=0)
+    offset: Count = Field(0, ge=0)
     sort: str  # each dialect narrows these two and gives them defaults
     filters: list[Any]
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from offers.models.base import ApiModel, RequestModel, Timestamp
+from offers.models.base import ApiModel, Count, RequestModel, Timestamp
 from offers.models.promotions import PromotionStatus, StackingType, promotion_status
 from offers.models.search import (
     MAX_FILTERS,
@@ -82,7 +82,7 @@ class V2PromoSearchRequest(SearchRequest):
     SORTS = V2_SORTS
     PAGE_SIZE = "limit"
 
-    limit: int = Field(10, ge=1, le=MAX_PAGE_SIZE)
+    limit: Count = Field(10, ge=1, le=MAX_PAGE_SIZE)
     sort: V2Sort = "-updatedAt"
     filters: list[V2PromoSearchFilter] = Field(default_factory=list, max_length=MAX_FILTERS)
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, field_validator
 
-from offers.models.base import ApiModel, RequestModel
+from offers.models.base import ApiModel, Count, RequestModel
 from offers.models.promotions import Promotion, promotion_view
 from offers.models.search import (
     MAX_FILTERS,
@@ -69,7 +69,7 @@ class PromotionSearchRequest(SearchRequest):
     SORTS = V3_SORTS
     PAGE_SIZE = "size"
 
-    size: int = Field(10, ge=1, le=MAX_PAGE_SIZE)
+    size: Count = Field(10, ge=1, le=MAX_PAGE_SIZE)
     sort: str = "-updatedAt"
     filters: list[PromotionSearchFilter] = Field(default_factory=list, max_length=MAX_FILTERS)
 
