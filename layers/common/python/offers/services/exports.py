@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from offers.clock import format_timestamp, utc_now
 from offers.errors import Conflict, InvalidInput, NotFound
@@ -19,16 +20,15 @@ from offers.models.exports import (
     ExportStatus,
     OffsetQuery,
 )
-from offers.models.schedules import RunTrigger, ScheduleRun
-from offers.services import export_events
-from offers.services.export_engine import readable_errors
 from offers.services.export_sources import source_for
 from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.clients import client
 from offers.store.exports import ExportNotFound, ExportStore
-from offers.store.schedules import ScheduleNotFound, ScheduleStore
 from offers.store.table import TransactionCancelled
+
+if TYPE_CHECKING:
+    from offers.models.schedules import RunTrigger, ScheduleRun
 
 _store = ExportStore()
 MAX_OFFSET = 10_000
@@ -87,6 +87,10 @@ def start_export(tenant_id: str, record: ExportRecord, origin: ScheduledOrigin |
                 "Error": "ExportNotStarted",
                 "Cause": "the export job could not be started; create it again",
             }
+            # Only a failed start needs the engine's error reading and the end event.
+            from offers.services import export_events  # noqa: PLC0415
+            from offers.services.export_engine import readable_errors  # noqa: PLC0415
+
             _store.fail(tenant_id, record.export_id, readable_errors(cause), format_timestamp(utc_now()))
             export_events.announce_end(tenant_id, _store.get(tenant_id, record.export_id))
 
@@ -95,6 +99,10 @@ def _record(tenant_id: str, record: ExportRecord, origin: ScheduledOrigin | None
     if origin is None:
         _store.create(tenant_id, record)
         return
+    # Only scheduled runs need the schedule models and store: kept out of the API's cold start.
+    from offers.models.schedules import ScheduleRun  # noqa: PLC0415
+    from offers.store.schedules import ScheduleNotFound, ScheduleStore  # noqa: PLC0415
+
     schedules = ScheduleStore()
     run = ScheduleRun(
         scheduled_time=origin.scheduled_time,

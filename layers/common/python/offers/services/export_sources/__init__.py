@@ -2,44 +2,68 @@
 segments and how to read a segment's rows. The export engine and the state machine know
 none of this, nor which dialect asked.
 
-A new source is one module here and one line in ``SOURCES``; the key is stored as the
-export's ``type``.
+A new source is one module here and one line in ``_SOURCES``; the key is stored as the
+export's ``type``. A source's module is imported when an export of its type is first made or
+run, so a handler pays only for the sources it uses (the pricing engine behind
+CALCULATED_PRICE, say, stays out of every other export's cold start).
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import Any
+
 from offers.errors import InvalidInput
 from offers.models.exports import ExportType
-from offers.services.export_sources.base import ExportSource, ExportSpec, Segment
-from offers.services.export_sources.calculated_prices import CalculatedPriceSource
-from offers.services.export_sources.redemptions import REDEMPTION_COLUMNS, RedemptionSource, redemption_row
-from offers.services.export_sources.voucherify_customers import V1_CUSTOMER, VoucherifyCustomerSource
-from offers.services.export_sources.voucherify_publications import V1_PUBLICATION, VoucherifyPublicationSource
-from offers.services.export_sources.voucherify_redemptions import V1_REDEMPTION, VoucherifyRedemptionSource
-from offers.services.export_sources.voucherify_vouchers import V1_VOUCHER, VoucherifyVoucherSource
+from offers.services.export_sources.base import (
+    V1_CUSTOMER,
+    V1_PUBLICATION,
+    V1_REDEMPTION,
+    V1_VOUCHER,
+    ExportSource,
+    ExportSpec,
+    Segment,
+)
 
-SOURCES: dict[str, ExportSource] = {
-    ExportType.REDEMPTION: RedemptionSource(),
-    ExportType.CALCULATED_PRICE: CalculatedPriceSource(),
-    V1_REDEMPTION: VoucherifyRedemptionSource(),
-    V1_VOUCHER: VoucherifyVoucherSource(),
-    V1_CUSTOMER: VoucherifyCustomerSource(),
-    V1_PUBLICATION: VoucherifyPublicationSource(),
+# export type -> (module in this package, source class)
+_SOURCES: dict[str, tuple[str, str]] = {
+    ExportType.REDEMPTION: ("redemptions", "RedemptionSource"),
+    ExportType.CALCULATED_PRICE: ("calculated_prices", "CalculatedPriceSource"),
+    V1_REDEMPTION: ("voucherify_redemptions", "VoucherifyRedemptionSource"),
+    V1_VOUCHER: ("voucherify_vouchers", "VoucherifyVoucherSource"),
+    V1_CUSTOMER: ("voucherify_customers", "VoucherifyCustomerSource"),
+    V1_PUBLICATION: ("voucherify_publications", "VoucherifyPublicationSource"),
 }
+_loaded: dict[str, ExportSource] = {}
+
+# Names other modules take from the package, served from the source module that holds them.
+_LAZY_NAMES = {"REDEMPTION_COLUMNS": "redemptions", "redemption_row": "redemptions"}
 
 
 def source_for(export_type: str) -> ExportSource:
-    source = SOURCES.get(str(export_type))
+    name = str(export_type)
+    source = _loaded.get(name)
     if source is None:
-        raise InvalidInput.for_field(
-            "type", f"exports of type {export_type} are not supported yet", code="EXPORT_TYPE_NOT_SUPPORTED"
-        )
+        entry = _SOURCES.get(name)
+        if entry is None:
+            raise InvalidInput.for_field(
+                "type",
+                f"exports of type {export_type} are not supported yet",
+                code="EXPORT_TYPE_NOT_SUPPORTED",
+            )
+        module, class_name = entry
+        source = _loaded[name] = getattr(import_module(f"{__name__}.{module}"), class_name)()
     return source
 
 
+def __getattr__(name: str) -> Any:
+    module = _LAZY_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)
+
+
 __all__ = [
-    "REDEMPTION_COLUMNS",
-    "SOURCES",
     "V1_CUSTOMER",
     "V1_PUBLICATION",
     "V1_REDEMPTION",
@@ -47,6 +71,5 @@ __all__ = [
     "ExportSource",
     "ExportSpec",
     "Segment",
-    "redemption_row",
     "source_for",
 ]

@@ -29,6 +29,12 @@ from offers.store import keys
 from offers.store.merge import sort_key_range
 from offers.store.table import Table
 
+# The stored export types of the Voucherify-dialect sources (fabric's are ExportType's values).
+V1_REDEMPTION = "V1_REDEMPTION"
+V1_VOUCHER = "V1_VOUCHER"
+V1_CUSTOMER = "V1_CUSTOMER"
+V1_PUBLICATION = "V1_PUBLICATION"
+
 Item = dict[str, Any]
 IndexChoice = tuple[tuple[str, str, str], list[str], str | None]  # (index, partitions, applied attribute)
 

@@ -10,8 +10,6 @@ from offers.services.export_sources.base import DialectSpecSource, ExportSpec, I
 from offers.services.voucherify_fields import CUSTOMER_DEFAULT_FIELDS, customer_row_maker
 from offers.store import keys
 
-V1_CUSTOMER = "V1_CUSTOMER"
-
 
 class VoucherifyCustomerSource(DialectSpecSource):
     columns = CUSTOMER_DEFAULT_FIELDS

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from offers.services.export_sources.base import DialectSpecSource, ExportSpec, IndexChoice, Item
+from offers.services.export_sources.base import (
+    DialectSpecSource,
+    ExportSpec,
+    IndexChoice,
+    Item,
+)
 from offers.services.voucherify_fields import PUBLICATION_DEFAULT_FIELDS, publication_row_maker
 from offers.store import keys
-
-V1_PUBLICATION = "V1_PUBLICATION"
 
 
 class VoucherifyPublicationSource(DialectSpecSource):

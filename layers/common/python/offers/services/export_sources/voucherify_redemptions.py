@@ -11,8 +11,6 @@ from offers.services.export_sources.base import ExportSpec, Item
 from offers.services.export_sources.redemptions import RedemptionSource
 from offers.services.voucherify_fields import redemption_row_maker
 
-V1_REDEMPTION = "V1_REDEMPTION"
-
 
 class VoucherifyRedemptionSource(RedemptionSource):
     def spec(self, filters: Sequence[ExportFilter]) -> ExportSpec:

@@ -16,8 +16,6 @@ from offers.settings import get_settings
 from offers.store import keys
 from offers.store.table import Table
 
-V1_VOUCHER = "V1_VOUCHER"
-
 
 class VoucherifyVoucherSource(DialectSpecSource):
     columns = VOUCHER_DEFAULT_FIELDS
