@@ -637,3 +637,151 @@ def publications_partition(tenant_id: str) -> str:
 
 def publication_index_attributes(tenant_id: str, publication_id: str, created_at: str) -> dict[str, str]:
     return {GSI1[1]: publications_partition(tenant_id), GSI1[2]: f"{created_at}#{publication_id}"}
+
+
+# -- gift cards and loyalty cards (Voucherify dialect) ---------------------------------------------
+# A card campaign is one item (plus a name pointer, written in the same transaction, so names are
+# unique and GET /v1/campaigns/{name} is two GetItems). A card and everything that belongs to it
+# live in ONE partition, ``T#<t>#CARD#<code>``:
+#   CARD                       the card: balance, total, version (bumped by every change)
+#   TX#<version, 12 digits>    its ledger: one item per balance change, in created order
+#   SRC#<sha256(source_id)>    a balance change's source_id, so a repeat changes nothing
+#   PB#<expiresAt>#<bucketId>  loyalty points that expire, oldest-expiring first (active)
+#   PX#<expiresAt>#<bucketId>  a bucket that expired (its remaining points left in one POINTS_EXPIRATION)
+# So a spend reads the card and its active buckets with one Query (``sk BETWEEN CARD AND PB#~``),
+# and writes one transaction conditioned on the card's version: nothing is read-then-written.
+# Indexes, all sparse: GSI1 a campaign's cards / transactions (sharded) / buckets (sharded);
+# GSI2 a tenant's transactions (sharded); GSI3 a tenant's cards (sharded) and, for active
+# buckets only, the expiry queue the scheduled job reads (one index for every tenant: the job
+# serves them all; each entry names its tenant and card, and nothing on a request path reads it).
+
+CARD_SHARDS = 16
+CARD_SK = "CARD"
+CARD_TRANSACTION_SK_PREFIX = "TX#"
+CARD_SOURCE_SK_PREFIX = "SRC#"
+POINTS_BUCKET_SK_PREFIX = "PB#"
+EXPIRED_BUCKET_SK_PREFIX = "PX#"
+CARD_AND_BUCKETS_END = "PB#~"  # '~' sorts after every expiry timestamp: the last active bucket
+
+
+def card_campaign_key(tenant_id: str, campaign_id: str) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}CAMPAIGN#{part(campaign_id)}", SK: "CAMPAIGN"}
+
+
+def card_campaign_name_key(tenant_id: str, name: str) -> Key:
+    """The pointer from a campaign's name to its id (attribute ``campaignId``)."""
+    return {PK: f"{tenant_prefix(tenant_id)}CAMPNAME#{part(name)}", SK: "CAMPNAME"}
+
+
+def card_generation_key(tenant_id: str, campaign_id: str) -> Key:
+    """The job generating a campaign's ``vouchers_count`` cards (progress, as code generations)."""
+    return {PK: f"{tenant_prefix(tenant_id)}CAMPAIGN#{part(campaign_id)}", SK: "GENERATION"}
+
+
+def card_partition(tenant_id: str, code: str) -> str:
+    return f"{tenant_prefix(tenant_id)}CARD#{part(code)}"
+
+
+def card_key(tenant_id: str, code: str) -> Key:
+    return {PK: card_partition(tenant_id, code), SK: CARD_SK}
+
+
+def card_shard(code: str) -> int:
+    return zlib.crc32(code.encode()) % CARD_SHARDS
+
+
+def card_transaction_sort(version: int) -> str:
+    return f"{CARD_TRANSACTION_SK_PREFIX}{version:012d}"
+
+
+def card_transaction_key(tenant_id: str, code: str, version: int) -> Key:
+    """The ledger entry that moved the card to ``version`` (1 = its creation's balance)."""
+    return {PK: card_partition(tenant_id, code), SK: card_transaction_sort(version)}
+
+
+def card_source_key(tenant_id: str, code: str, source_id: str) -> Key:
+    digest = hashlib.sha256(source_id.encode()).hexdigest()
+    return {PK: card_partition(tenant_id, code), SK: f"{CARD_SOURCE_SK_PREFIX}{digest}"}
+
+
+def points_bucket_sort(expires_at: str, bucket_id: str, *, expired: bool = False) -> str:
+    prefix = EXPIRED_BUCKET_SK_PREFIX if expired else POINTS_BUCKET_SK_PREFIX
+    return f"{prefix}{expires_at}#{bucket_id}"
+
+
+def points_bucket_key(
+    tenant_id: str, code: str, expires_at: str, bucket_id: str, *, expired: bool = False
+) -> Key:
+    return {
+        PK: card_partition(tenant_id, code),
+        SK: points_bucket_sort(expires_at, bucket_id, expired=expired),
+    }
+
+
+def campaign_cards_partition(tenant_id: str, campaign_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}CCARD#{part(campaign_id)}"
+
+
+def tenant_cards_partition(tenant_id: str, shard: int) -> str:
+    return f"{tenant_prefix(tenant_id)}CARDS#S{shard:02d}"
+
+
+def card_index_attributes(
+    tenant_id: str, *, code: str, campaign_id: str | None, created_at: str
+) -> dict[str, str]:
+    sort_key = f"{created_at}#{part(code)}"
+    attributes = {GSI3[1]: tenant_cards_partition(tenant_id, card_shard(code)), GSI3[2]: sort_key}
+    if campaign_id:
+        attributes[GSI1[1]] = campaign_cards_partition(tenant_id, campaign_id)
+        attributes[GSI1[2]] = sort_key
+    return attributes
+
+
+def campaign_transactions_partition(tenant_id: str, campaign_id: str, shard: int) -> str:
+    return f"{tenant_prefix(tenant_id)}CTX#{part(campaign_id)}#S{shard:02d}"
+
+
+def tenant_transactions_partition(tenant_id: str, shard: int) -> str:
+    return f"{tenant_prefix(tenant_id)}VTX#S{shard:02d}"
+
+
+def card_transaction_time_key(created_at: str, code: str, version: int) -> str:
+    """Index sort key of a transaction: created order, ties by card and ledger position."""
+    return f"{created_at}#{part(code)}#{version:012d}"
+
+
+def card_transaction_index_attributes(
+    tenant_id: str, *, code: str, campaign_id: str | None, created_at: str, version: int
+) -> dict[str, str]:
+    shard = card_shard(code)
+    sort_key = card_transaction_time_key(created_at, code, version)
+    attributes = {GSI2[1]: tenant_transactions_partition(tenant_id, shard), GSI2[2]: sort_key}
+    if campaign_id:
+        attributes[GSI1[1]] = campaign_transactions_partition(tenant_id, campaign_id, shard)
+        attributes[GSI1[2]] = sort_key
+    return attributes
+
+
+def campaign_buckets_partition(tenant_id: str, campaign_id: str, shard: int) -> str:
+    return f"{tenant_prefix(tenant_id)}PBC#{part(campaign_id)}#S{shard:02d}"
+
+
+def points_expiry_partition(shard: int) -> str:
+    """The expiry queue of every tenant's active buckets (read only by the scheduled job)."""
+    return f"PTSEXP#S{shard:02d}"
+
+
+def points_bucket_index_attributes(
+    tenant_id: str, *, code: str, campaign_id: str | None, expires_at: str, bucket_id: str, active: bool
+) -> dict[str, str]:
+    """GSI1: the campaign's buckets by expiry (the points_expiration export); GSI3, while the
+    bucket is active: the expiry queue, sorted by expiry, so the job reads ``sk < now``."""
+    shard = card_shard(code)
+    attributes: dict[str, str] = {}
+    if campaign_id:
+        attributes[GSI1[1]] = campaign_buckets_partition(tenant_id, campaign_id, shard)
+        attributes[GSI1[2]] = f"{expires_at}#{part(code)}#{bucket_id}"
+    if active:
+        attributes[GSI3[1]] = points_expiry_partition(shard)
+        attributes[GSI3[2]] = f"{expires_at}#{part(tenant_id)}#{part(code)}#{bucket_id}"
+    return attributes

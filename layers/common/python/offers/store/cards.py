@@ -1,0 +1,478 @@
+"""Gift cards, loyalty cards, their ledger and their points buckets in DynamoDB.
+
+The ledger is the truth. A card's partition holds the card (``balance``, ``total``,
+``version``), one transaction item per change (sort key = the version it moved the card to),
+its active points buckets and the source_id markers of its manual changes. Every change is ONE
+TransactWriteItems: Update the card (new balance, ``version + 1``) under the condition that its
+version is still the one read, Put the transaction (``attribute_not_exists``), Put the
+source_id marker if any (``attribute_not_exists``: a repeat changes nothing), and the buckets'
+and the caller's own operations (a redemption, a customer's totals). A spend that raced another
+one fails on the version; the failure returns the card as it now is, so the service re-plans
+from that without reading again. A balance can't go below zero because the new balance is
+computed from exactly the version the condition pins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from offers.store import keys
+from offers.store.table import ConditionFailed, Page, Table, TransactionCancelled
+
+CAMPAIGN_ENTITY = "CARD_CAMPAIGN"
+CARD_ENTITY = "CARD"
+TRANSACTION_ENTITY = "CARD_TRANSACTION"
+BUCKET_ENTITY = "POINTS_BUCKET"
+SOURCE_ENTITY = "CARD_SOURCE"
+GENERATION_ENTITY = "CARD_GENERATION"
+
+
+class CampaignNameTaken(Exception):
+    pass
+
+
+class CardExists(Exception):
+    pass
+
+
+class CardChanged(Exception):
+    """The card's version moved on since it was read; ``card`` is the card as it is now."""
+
+    def __init__(self, card: dict[str, Any] | None):
+        super().__init__("card changed")
+        self.card = card
+
+
+class SourceAlreadyUsed(Exception):
+    """This source_id already changed this card; ``marker`` names the first change's transaction."""
+
+    def __init__(self, marker: dict[str, Any]):
+        super().__init__("source_id already used")
+        self.marker = marker
+
+
+@dataclass
+class CardState:
+    """A card and its active points buckets (oldest-expiring first), as of one read."""
+
+    card: dict[str, Any]
+    buckets: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def version(self) -> int:
+        return int(self.card.get("version", 0))
+
+
+def transaction_item(tenant_id: str, transaction: dict[str, Any]) -> dict[str, Any]:
+    """A ledger entry as stored: the fields plus its keys and index attributes."""
+    code, version = transaction["code"], int(transaction["version"])
+    index = keys.card_transaction_index_attributes(
+        tenant_id,
+        code=code,
+        campaign_id=transaction.get("campaignId"),
+        created_at=transaction["createdAt"],
+        version=version,
+    )
+    return {
+        **keys.card_transaction_key(tenant_id, code, version),
+        "entity": TRANSACTION_ENTITY,
+        **index,
+        **transaction,
+    }
+
+
+def bucket_item(tenant_id: str, bucket: dict[str, Any], *, active: bool = True) -> dict[str, Any]:
+    index = keys.points_bucket_index_attributes(
+        tenant_id,
+        code=bucket["code"],
+        campaign_id=bucket.get("campaignId"),
+        expires_at=bucket["expiresAt"],
+        bucket_id=bucket["id"],
+        active=active,
+    )
+    return {**bucket, "entity": BUCKET_ENTITY, "tenantId": tenant_id, **index}
+
+
+class CardStore:
+    def __init__(self, table: Table | None = None):
+        self.table = table or Table()
+
+    # -- campaigns --------------------------------------------------------------------------------
+
+    def create_campaign(
+        self, tenant_id: str, campaign: dict[str, Any], generation: dict[str, Any] | None
+    ) -> None:
+        """The campaign, its name pointer (names are unique) and its card generation job, at once."""
+        operations = [
+            self.table.put_op(
+                {**keys.card_campaign_key(tenant_id, campaign["id"]), "entity": CAMPAIGN_ENTITY, **campaign},
+                condition="attribute_not_exists(pk)",
+            ),
+            self.table.put_op(
+                {**keys.card_campaign_name_key(tenant_id, campaign["name"]), "campaignId": campaign["id"]},
+                condition="attribute_not_exists(pk)",
+            ),
+        ]
+        if generation is not None:
+            operations.append(
+                self.table.put_op(
+                    {
+                        **keys.card_generation_key(tenant_id, campaign["id"]),
+                        "entity": GENERATION_ENTITY,
+                        **generation,
+                    },
+                    condition="attribute_not_exists(pk)",
+                )
+            )
+        try:
+            self.table.transact_write(operations)
+        except TransactionCancelled as error:
+            if error.failed(1):
+                raise CampaignNameTaken(campaign["name"]) from error
+            raise
+
+    def get_campaign(self, tenant_id: str, campaign_id: str) -> dict[str, Any] | None:
+        return self.table.get(keys.card_campaign_key(tenant_id, campaign_id), consistent=True)
+
+    def campaign_id_by_name(self, tenant_id: str, name: str) -> str | None:
+        pointer = self.table.get(keys.card_campaign_name_key(tenant_id, name), consistent=True)
+        return pointer["campaignId"] if pointer else None
+
+    def get_generation(self, tenant_id: str, campaign_id: str) -> dict[str, Any] | None:
+        return self.table.get(keys.card_generation_key(tenant_id, campaign_id), consistent=True)
+
+    def generation_progress_op(
+        self, tenant_id: str, campaign_id: str, generated: int, expected: int
+    ) -> dict[str, Any]:
+        """Progress of the generation, moved only from the count this batch started at (a retried
+        invocation of the same batch fails here and writes nothing)."""
+        return self.table.update_op(
+            keys.card_generation_key(tenant_id, campaign_id),
+            "SET generated = :generated",
+            condition="generated = :expected",
+            values={":generated": generated, ":expected": expected},
+        )
+
+    def finish_generation(self, tenant_id: str, campaign_id: str, status: str, now: str) -> None:
+        self.table.update(
+            keys.card_generation_key(tenant_id, campaign_id),
+            "SET #status = :status, finishedAt = :now",
+            names={"#status": "status"},
+            values={":status": status, ":now": now},
+        )
+
+    # -- cards ------------------------------------------------------------------------------------
+
+    def create_ops(
+        self,
+        tenant_id: str,
+        card: dict[str, Any],
+        transaction: dict[str, Any] | None,
+        buckets: Sequence[dict[str, Any]] = (),
+    ) -> list[dict[str, Any]]:
+        """A new card (never overwriting one) with its opening transaction and buckets."""
+        index = keys.card_index_attributes(
+            tenant_id, code=card["code"], campaign_id=card.get("campaignId"), created_at=card["createdAt"]
+        )
+        operations = [
+            self.table.put_op(
+                {**keys.card_key(tenant_id, card["code"]), "entity": CARD_ENTITY, **index, **card},
+                condition="attribute_not_exists(pk)",
+            )
+        ]
+        if transaction is not None:
+            operations.append(self.table.put_op(transaction_item(tenant_id, transaction)))
+        for bucket in buckets:
+            operations.append(self.table.put_op(self._bucket(tenant_id, bucket)))
+        return operations
+
+    def create(
+        self,
+        tenant_id: str,
+        card: dict[str, Any],
+        transaction: dict[str, Any] | None,
+        buckets: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        try:
+            self.table.transact_write(self.create_ops(tenant_id, card, transaction, buckets))
+        except TransactionCancelled as error:
+            if error.failed(0):
+                raise CardExists(card["code"]) from error
+            raise
+
+    def get_card(self, tenant_id: str, code: str) -> dict[str, Any] | None:
+        return self.table.get(keys.card_key(tenant_id, code), consistent=True)
+
+    def read_state(self, tenant_id: str, code: str) -> CardState | None:
+        """The card and its active buckets: ONE strongly consistent Query of its partition."""
+        items = list(
+            self.table.query_all(
+                keys.card_partition(tenant_id, code),
+                sort_condition="#sk BETWEEN :card AND :end",
+                values={":card": keys.CARD_SK, ":end": keys.CARD_AND_BUCKETS_END},
+                consistent=True,
+            )
+        )
+        card = next((item for item in items if item[keys.SK] == keys.CARD_SK), None)
+        if card is None:
+            return None
+        buckets = [item for item in items if item[keys.SK].startswith(keys.POINTS_BUCKET_SK_PREFIX)]
+        return CardState(card, buckets)
+
+    # -- the ledger -------------------------------------------------------------------------------
+
+    def write_change(
+        self,
+        tenant_id: str,
+        state: CardState,
+        transaction: dict[str, Any],
+        *,
+        card_fields: dict[str, Any],
+        bucket_operations: Sequence[dict[str, Any]] = (),
+        source_id: str | None = None,
+        extra_operations: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """One change, atomically: the card (its new ``balance``/``total``/... in ``card_fields``,
+        version + 1, only if still at the version read), the transaction, the source marker, the
+        buckets' changes and the caller's operations. ``CardChanged`` / ``SourceAlreadyUsed`` say
+        why it was refused; nothing was written then."""
+        code = state.card["code"]
+        names = {"#version": "version"}
+        values: dict[str, Any] = {":seen": state.version, ":next": state.version + 1}
+        clauses = ["#version = :next"]
+        for i, (name, value) in enumerate(card_fields.items()):
+            names[f"#c{i}"], values[f":c{i}"] = name, value
+            clauses.append(f"#c{i} = :c{i}")
+        operations = [
+            self.table.update_op(
+                keys.card_key(tenant_id, code),
+                "SET " + ", ".join(clauses),
+                condition="#version = :seen",
+                names=names,
+                values=values,
+            ),
+            self.table.put_op(transaction_item(tenant_id, transaction), condition="attribute_not_exists(pk)"),
+        ]
+        if source_id is not None:
+            operations.append(
+                self.table.put_op(
+                    {
+                        **keys.card_source_key(tenant_id, code, source_id),
+                        "entity": SOURCE_ENTITY,
+                        "sourceId": source_id,
+                        "transactionVersion": transaction["version"],
+                    },
+                    condition="attribute_not_exists(pk)",
+                )
+            )
+        operations.extend(bucket_operations)
+        operations.extend(extra_operations)
+        try:
+            self.table.transact_write(operations)
+        except TransactionCancelled as error:
+            if error.failed(0):
+                raise CardChanged(error.items[0]) from error
+            if source_id is not None and error.failed(2):
+                raise SourceAlreadyUsed(error.items[2] or {}) from error
+            raise
+
+    def source_marker(self, tenant_id: str, code: str, source_id: str) -> dict[str, Any] | None:
+        return self.table.get(keys.card_source_key(tenant_id, code, source_id), consistent=True)
+
+    def get_transaction(self, tenant_id: str, code: str, version: int) -> dict[str, Any] | None:
+        return self.table.get(keys.card_transaction_key(tenant_id, code, version), consistent=True)
+
+    def transactions(
+        self,
+        tenant_id: str,
+        code: str,
+        *,
+        limit: int,
+        after_version: int | None = None,
+        newest_first: bool = False,
+    ) -> Page:
+        """One card's transactions in created (= ledger) order, or newest first; from after
+        ``after_version`` (exclusive) in that direction. Page.last_key set when more remain."""
+        if after_version is None:
+            condition = "begins_with(#sk, :prefix)"
+            values: dict[str, Any] = {":prefix": keys.CARD_TRANSACTION_SK_PREFIX}
+        elif newest_first:
+            condition = "#sk BETWEEN :low AND :after"
+            values = {
+                ":low": keys.CARD_TRANSACTION_SK_PREFIX,
+                ":after": keys.card_transaction_sort(after_version - 1),
+            }
+        else:
+            condition = "#sk BETWEEN :after AND :high"
+            values = {
+                ":after": keys.card_transaction_sort(after_version + 1),
+                ":high": keys.CARD_TRANSACTION_SK_PREFIX + "~",
+            }
+        return self.table.query_page(
+            keys.card_partition(tenant_id, code),
+            size=limit,
+            sort_condition=condition,
+            values=values,
+            forward=not newest_first,
+            consistent=True,
+        )
+
+    def transactions_of_card(
+        self, tenant_id: str, code: str, *, start_key: keys.Key | None = None, limit: int = 1000
+    ) -> Page:
+        """A page of one card's ledger in created order (for exports: pass ``last_key`` on)."""
+        return self.table.query(
+            keys.card_partition(tenant_id, code),
+            sort_condition="begins_with(#sk, :prefix)",
+            values={":prefix": keys.CARD_TRANSACTION_SK_PREFIX},
+            start_key=start_key,
+            limit=limit,
+        )
+
+    def transactions_of_campaign_shard(
+        self,
+        tenant_id: str,
+        campaign_id: str,
+        shard: int,
+        *,
+        start_key: keys.Key | None = None,
+        limit: int = 1000,
+    ) -> Page:
+        """A page of one of a campaign's CARD_SHARDS transaction partitions, in created order
+        (merge the shards by ``gsi1sk`` for the campaign's order)."""
+        return self.table.query(
+            keys.campaign_transactions_partition(tenant_id, campaign_id, shard),
+            index=keys.GSI1[0],
+            partition_attribute=keys.GSI1[1],
+            start_key=start_key,
+            limit=limit,
+        )
+
+    def points_buckets_of_campaign_shard(
+        self,
+        tenant_id: str,
+        campaign_id: str,
+        shard: int,
+        *,
+        start_key: keys.Key | None = None,
+        limit: int = 1000,
+    ) -> Page:
+        """A page of one of a campaign's bucket partitions (active and expired), by expiry."""
+        return self.table.query(
+            keys.campaign_buckets_partition(tenant_id, campaign_id, shard),
+            index=keys.GSI1[0],
+            partition_attribute=keys.GSI1[1],
+            start_key=start_key,
+            limit=limit,
+        )
+
+    def buckets_of_card(self, tenant_id: str, code: str) -> list[dict[str, Any]]:
+        """A card's buckets, active ones first (by expiry), then expired ones (by expiry)."""
+        partition = keys.card_partition(tenant_id, code)
+        active = self.table.query_all(
+            partition,
+            sort_condition="begins_with(#sk, :prefix)",
+            values={":prefix": keys.POINTS_BUCKET_SK_PREFIX},
+        )
+        expired = self.table.query_all(
+            partition,
+            sort_condition="begins_with(#sk, :prefix)",
+            values={":prefix": keys.EXPIRED_BUCKET_SK_PREFIX},
+        )
+        return [*active, *expired]
+
+    # -- points buckets ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _bucket(tenant_id: str, bucket: dict[str, Any]) -> dict[str, Any]:
+        key = keys.points_bucket_key(tenant_id, bucket["code"], bucket["expiresAt"], bucket["id"])
+        return {**key, **bucket_item(tenant_id, bucket)}
+
+    def bucket_put_op(self, tenant_id: str, bucket: dict[str, Any]) -> dict[str, Any]:
+        return self.table.put_op(self._bucket(tenant_id, bucket))
+
+    def bucket_take_op(
+        self, tenant_id: str, bucket: dict[str, Any], remaining: int, now: str
+    ) -> dict[str, Any]:
+        """Leave ``remaining`` points in an active bucket, or delete it when none are left.
+        Unconditioned: the card's version condition in the same transaction guards it."""
+        key = {keys.PK: bucket[keys.PK], keys.SK: bucket[keys.SK]}
+        if remaining <= 0:
+            return self.table.delete_op(key)
+        return self.table.update_op(
+            key, "SET remaining = :remaining, updatedAt = :now", values={":remaining": remaining, ":now": now}
+        )
+
+    def bucket_give_back_op(
+        self, tenant_id: str, bucket: dict[str, Any], points: int, now: str
+    ) -> dict[str, Any]:
+        """Points a rollback returns to the bucket they came from; it is recreated if it was used
+        up (or expired: then the next expiry run takes them out again)."""
+        item = self._bucket(tenant_id, {**bucket, "remaining": 0, "updatedAt": now})
+        key = {keys.PK: item.pop(keys.PK), keys.SK: item.pop(keys.SK)}
+        item.pop("remaining")
+        names, values, clauses = {}, {":points": points}, []
+        for i, (name, value) in enumerate(item.items()):
+            names[f"#b{i}"], values[f":b{i}"] = name, value
+            clauses.append(
+                f"#b{i} = if_not_exists(#b{i}, :b{i})" if name != "updatedAt" else f"#b{i} = :b{i}"
+            )
+        return self.table.update_op(
+            key, "SET " + ", ".join(clauses) + " ADD remaining :points", names=names, values=values
+        )
+
+    def bucket_expire_ops(
+        self, tenant_id: str, bucket: dict[str, Any], version: int, now: str
+    ) -> list[dict[str, Any]]:
+        """An active bucket becomes an expired record (``PX#``, out of the expiry queue)."""
+        key = {keys.PK: bucket[keys.PK], keys.SK: bucket[keys.SK]}
+        expired = {
+            name: value
+            for name, value in bucket.items()
+            if name not in (keys.PK, keys.SK) and not name.startswith("gsi")
+        }
+        expired |= {
+            "status": "EXPIRED",
+            "expiredPoints": int(bucket.get("remaining", 0)),
+            "remaining": 0,
+            "updatedAt": now,
+        }
+        index = keys.points_bucket_index_attributes(
+            tenant_id,
+            code=bucket["code"],
+            campaign_id=bucket.get("campaignId"),
+            expires_at=bucket["expiresAt"],
+            bucket_id=bucket["id"],
+            active=False,
+        )
+        sort = keys.points_bucket_sort(bucket["expiresAt"], f"{bucket['id']}#{version:012d}", expired=True)
+        return [
+            self.table.delete_op(key),
+            self.table.put_op({keys.PK: bucket[keys.PK], keys.SK: sort, **expired, **index}),
+        ]
+
+    def expiring_buckets(self, shard: int, before: str, *, limit: int = 100) -> list[dict[str, Any]]:
+        """Active buckets of every tenant whose expiry is before ``before`` (the job's queue)."""
+        page = self.table.query(
+            keys.points_expiry_partition(shard),
+            index=keys.GSI3[0],
+            partition_attribute=keys.GSI3[1],
+            sort_condition="#sk < :before",
+            names={"#sk": keys.GSI3[2]},
+            values={":before": before},
+            limit=limit,
+        )
+        return page.items
+
+
+__all__ = [
+    "CampaignNameTaken",
+    "CardChanged",
+    "CardExists",
+    "CardState",
+    "CardStore",
+    "ConditionFailed",
+    "SourceAlreadyUsed",
+]
