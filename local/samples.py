@@ -226,6 +226,40 @@ def _seed_voucherify(now: datetime) -> None:
 
     for source_id in ("sample-customer", "sample-deleted-customer"):  # Get's and Delete's events
         upsert_customer(SAMPLE_TENANT_ID, CustomerInput(source_id=source_id, name="Sample customer"))
+    _seed_cards()
+
+
+def _seed_cards() -> None:
+    """A gift card program and a loyalty program (points expire after 6 months), one card each."""
+    from offers.models.cards import CampaignInput, VoucherInput  # noqa: PLC0415 - after the env is set
+    from offers.services.card_campaigns import create_campaign  # noqa: PLC0415
+    from offers.services.cards import create_voucher  # noqa: PLC0415
+
+    programs = (
+        (
+            "sample-gift-cards",
+            "GIFT_VOUCHERS",
+            {"type": "GIFT_VOUCHER", "gift": {"amount": 10000}},
+            "SAMPLE-GIFT",
+        ),
+        (
+            "sample-loyalty",
+            "LOYALTY_PROGRAM",
+            {
+                "type": "LOYALTY_CARD",
+                "loyalty_card": {
+                    "points": 1000,
+                    "expiration_rules": {"period_type": "MONTH", "period_value": 6},
+                },
+            },
+            "SAMPLE-LOYALTY",
+        ),
+    )
+    for name, campaign_type, voucher, code in programs:
+        create_campaign(
+            SAMPLE_TENANT_ID, CampaignInput(name=name, campaign_type=campaign_type, voucher=voucher)
+        )
+        create_voucher(SAMPLE_TENANT_ID, VoucherInput(campaign=name), path_code=code)
 
 
 def _seed_exports(now: datetime) -> None:

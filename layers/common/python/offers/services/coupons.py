@@ -420,6 +420,10 @@ def list_codes(tenant_id: str, filters: CodeFilters, size: int, start_key: keys.
 def run_worker_job(job: dict[str, str], millis_left: Callable[[], int]) -> dict[str, object]:
     """The code worker's entry: generate a job's codes (continuing in a fresh invocation when
     time runs short) or purge a deleted coupon's codes."""
+    if job["action"] == "generate_cards":  # a card campaign's cards (services/card_campaigns.py)
+        from offers.services import card_campaigns  # noqa: PLC0415 - only card jobs need it
+
+        return card_campaigns.run_worker_job(job, millis_left)
     tenant_id, coupon_id = job["tenantId"], job["couponId"]
     if job["action"] == "purge":
         return {"purged": purge_codes(tenant_id, coupon_id)}

@@ -453,9 +453,11 @@ class CardStore:
             self.table.put_op({keys.PK: bucket[keys.PK], keys.SK: sort, **expired, **index}),
         ]
 
-    def expiring_buckets(self, shard: int, before: str, *, limit: int = 100) -> list[dict[str, Any]]:
-        """Active buckets of every tenant whose expiry is before ``before`` (the job's queue)."""
-        page = self.table.query(
+    def expiring_buckets(
+        self, shard: int, before: str, *, limit: int = 100, start_key: keys.Key | None = None
+    ) -> Page:
+        """Active buckets of every tenant whose expiry sorts before ``before`` (the job's queue)."""
+        return self.table.query(
             keys.points_expiry_partition(shard),
             index=keys.GSI3[0],
             partition_attribute=keys.GSI3[1],
@@ -463,8 +465,8 @@ class CardStore:
             names={"#sk": keys.GSI3[2]},
             values={":before": before},
             limit=limit,
+            start_key=start_key,
         )
-        return page.items
 
 
 __all__ = [

@@ -1,0 +1,18 @@
+"""POST /v1/redemptions (Voucherify): spend a gift card's credits or a loyalty card's points
+against an order."""
+
+from offers.api.answers import answers
+from offers.api.responses import ok
+from offers.api.voucherify import VoucherifyResolver
+from offers.models.cards import RedemptionInput
+from offers.services import card_redemptions
+
+app = VoucherifyResolver()
+
+
+@app.post("/v1/redemptions", responses=answers(200, errors=(404,)))
+def redeem(body: RedemptionInput):
+    return ok(card_redemptions.redeem(app.tenant_id, body))
+
+
+lambda_handler = app.lambda_handler

@@ -1,0 +1,405 @@
+"""Spending a card (``POST /v1/redemptions`` with one gift card or loyalty card) and rolling a
+spend back (``POST /v1/redemptions/{id}/rollback``), each as ONE card change (services/card_changes):
+the ledger entry, the card's new balance, the redemption item and the customer's totals land
+together or not at all.
+
+The redemption is stored as the ledger's other redemptions are (store/redemptions.py's item and
+indexes), so the ``redemption`` export and the customer's ``redemptions_total_*`` count it; it
+adds ``kind=CARD``, ``giftAmount`` / ``loyaltyPoints``, ``orderAmount`` and the buckets its points
+came from. A rollback sets it INACTIVE under ``status = ACTIVE``: a second rollback is refused,
+even when two race.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from offers.clock import format_timestamp, utc_now
+from offers.errors import Conflict, InvalidInput, NotFound
+from offers.ids import is_id, new_id
+from offers.models.cards import RedemptionInput, RollbackInput
+from offers.services.card_changes import Change, bucket_changes, change_card, extra_operation_index, read_card
+from offers.services.card_ledger import GIFT_VOUCHER, new_transaction, plan_spend
+from offers.services.voucherify_fields import customer_id as derived_customer_id
+from offers.settings import get_settings
+from offers.store import keys
+from offers.store.cards import CardState, CardStore
+from offers.store.customers import CustomerNotFound, CustomerStore
+from offers.store.table import Table, TransactionCancelled
+
+_cards = CardStore()
+_customers = CustomerStore()
+REDEMPTION_PREFIX = "r_"
+ROLLBACK_PREFIX = "rr_"
+CARD_KIND = "CARD"
+_CREATED = {"redeemed": 1, "succeeded": 1}
+_ROLLED_BACK = {"rolled_back": 1, "rollback_succeeded": 1}
+
+
+class RedemptionNotFound(NotFound):
+    resource_type = "redemption"
+
+    def __init__(self, redemption_id: str):
+        super().__init__(f"redemption {redemption_id} not found")
+        self.resource_id = redemption_id
+
+
+class AlreadyRolledBack(Conflict):
+    code = "already_rolled_back"
+
+
+class CardNotRedeemable(InvalidInput):
+    code = "voucher_not_active"
+
+
+def _invalid(path: str, message: str) -> InvalidInput:
+    return InvalidInput.for_field(path, message, code="invalid_payload")
+
+
+def _units(card: dict[str, Any], data: RedemptionInput) -> int:
+    redeemable = data.redeemables[0]
+    order_amount = data.order.amount if data.order else None
+    if card["type"] == GIFT_VOUCHER:
+        credits = redeemable.gift.credits if redeemable.gift else None
+        if credits is None:
+            if not order_amount:
+                raise _invalid("redeemables[0].gift.credits", "is required (or order.amount) for a gift card")
+            credits = min(order_amount, int(card.get("balance", 0)))
+        if order_amount is not None and credits > order_amount:
+            raise _invalid("redeemables[0].gift.credits", f"is more than the order's amount ({order_amount})")
+        if credits <= 0:
+            raise _invalid("redeemables[0].gift.credits", "the gift card has no balance left")
+        return credits
+    points = (redeemable.reward.points if redeemable.reward else None) or redeemable.points
+    if points is None:
+        raise _invalid(
+            "redeemables[0].reward.points", "is required: the points to spend from the loyalty card"
+        )
+    return points
+
+
+def _check_redeemable(card: dict[str, Any], now: str) -> None:
+    if not card.get("active", True):
+        raise CardNotRedeemable(f"voucher {card['code']} is not active")
+    if card.get("startDate") and card["startDate"] > now:
+        raise CardNotRedeemable(f"voucher {card['code']} is not active yet (starts {card['startDate']})")
+    if card.get("expirationDate") and card["expirationDate"] <= now:
+        raise CardNotRedeemable(f"voucher {card['code']} expired at {card['expirationDate']}")
+
+
+def _customer_source_id(tenant_id: str, data: RedemptionInput) -> str | None:
+    """Who redeems: the customer's source_id (a customer named by id must exist), else tracking_id."""
+    if data.customer is not None and data.customer.source_id:
+        return data.customer.source_id
+    if data.customer is not None and data.customer.id:
+        found = _customers.get(tenant_id, data.customer.id)
+        if found is None:
+            raise CustomerNotFound(data.customer.id)
+        return found.get("sourceId") or data.tracking_id
+    return data.tracking_id
+
+
+def redeem(tenant_id: str, data: RedemptionInput) -> dict[str, Any]:
+    redeemable = data.redeemables[0]
+    if redeemable.object != "voucher":
+        raise _invalid(
+            "redeemables[0].object", "must be voucher: gift cards and loyalty cards are redeemed here"
+        )
+    code = redeemable.id
+    state = read_card(tenant_id, code)
+    source_id = _customer_source_id(tenant_id, data)
+    redemption_id = new_id()
+    order = data.order
+    order_id = (order.id or order.source_id) if order else None
+
+    def plan(state: CardState) -> Change:
+        card = state.card
+        now = format_timestamp(utc_now())
+        _check_redeemable(card, now)
+        units = _units(card, data)
+        takes = plan_spend(card["type"], int(card.get("balance", 0)), state.buckets, units)
+        details = {"redemption": {"id": REDEMPTION_PREFIX + redemption_id}}
+        if order is not None:
+            details["order"] = {"id": order.id, "source_id": order.source_id}
+        transaction = new_transaction(
+            card,
+            kind="REDEMPTION",
+            amount=-units,
+            total=int(card.get("total", 0)),
+            now=now,
+            operation="AUTOMATIC",
+            details=details,
+        )
+        redemption = _redemption_item(
+            tenant_id,
+            card,
+            redemption_id=redemption_id,
+            units=units,
+            order_id=order_id or REDEMPTION_PREFIX + redemption_id,
+            order=order.model_dump(exclude_none=True) if order else None,
+            source_id=source_id,
+            metadata=data.metadata,
+            now=now,
+            transaction=transaction,
+            taken=[
+                {"sk": t.bucket[keys.SK], "bucket": _bucket_identity(t.bucket), "points": t.points}
+                for t in takes
+            ],
+        )
+        extra = [Table().put_op(redemption, condition="attribute_not_exists(pk)")]
+        if source_id:
+            extra.append(
+                _customers.totals_op(
+                    tenant_id, derived_customer_id(tenant_id, source_id) or "", source_id, _CREATED, now
+                )
+            )
+        return Change(
+            transaction,
+            {"balance": transaction["balance"], "updatedAt": now},
+            bucket_changes(tenant_id, takes, now),
+            extra,
+            result=redemption,
+        )
+
+    change = change_card(tenant_id, code, plan, state=state)
+    return {
+        "redemptions": [redemption_view(tenant_id, change.result)],
+        "order": _order_view(change.result),
+    }
+
+
+def _bucket_identity(bucket: Any) -> dict[str, Any]:
+    """What a rollback needs to give points back to a bucket (even one used up meanwhile)."""
+    return {
+        name: bucket[name]
+        for name in ("id", "code", "voucherId", "campaignId", "points", "expiresAt", "createdAt")
+        if name in bucket
+    }
+
+
+def _redemption_item(
+    tenant_id: str,
+    card: dict[str, Any],
+    *,
+    redemption_id: str,
+    units: int,
+    order_id: str,
+    order: dict[str, Any] | None,
+    source_id: str | None,
+    metadata: dict[str, Any] | None,
+    now: str,
+    transaction: dict[str, Any],
+    taken: list[dict[str, Any]],
+) -> dict[str, Any]:
+    promotion_id = card.get("campaignId") or card["id"]
+    index = keys.redemption_index_attributes(
+        tenant_id,
+        redemption_id=redemption_id,
+        promotion_id=promotion_id,
+        redeemed_at=now,
+        user_id=source_id,
+        coupon_code=card["code"],
+        order_id=order_id,
+        email=None,
+        shards=get_settings().redemption_shards,
+    )
+    item = {
+        **keys.redemption_key(tenant_id, redemption_id),
+        "entity": "REDEMPTION",
+        **index,
+        "kind": CARD_KIND,
+        "id": redemption_id,
+        "orderId": order_id,
+        "promotionId": promotion_id,
+        "promotionName": card.get("campaignName") or "",
+        "couponCode": card["code"],
+        "userId": source_id,
+        "redeemedAt": now,
+        "status": "ACTIVE",
+        "createdAt": now,
+        "updatedAt": now,
+        "usage": {},
+        "cardType": card["type"],
+        "voucherId": card["id"],
+        "giftAmount" if card["type"] == GIFT_VOUCHER else "loyaltyPoints": units,
+        "orderAmount": (order or {}).get("amount"),
+        "order": order,
+        "metadata": metadata,
+        "transactionVersion": transaction["version"],
+        "transactionId": transaction["id"],
+        "takenFromBuckets": taken,
+    }
+    return {name: value for name, value in item.items() if value is not None}
+
+
+def redemption_view(tenant_id: str, item: dict[str, Any]) -> dict[str, Any]:
+    gift = item.get("cardType") == GIFT_VOUCHER
+    units = int(item.get("giftAmount") or item.get("loyaltyPoints") or 0)
+    rolled_back = item.get("status") == "INACTIVE"
+    view: dict[str, Any] = {
+        "id": REDEMPTION_PREFIX + item["id"],
+        "object": "redemption",
+        "date": item["redeemedAt"],
+        "customer_id": derived_customer_id(tenant_id, item.get("userId")),
+        "tracking_id": item.get("userId"),
+        "metadata": item.get("metadata") or {},
+        "amount": units,
+        "result": "SUCCESS",
+        "status": "ROLLED_BACK" if rolled_back else "SUCCEEDED",
+        "order": _order_view(item),
+        "channel": {"channel_type": "API"},
+        "related_object_type": "voucher",
+        "related_object_id": item.get("voucherId"),
+        "voucher": {
+            "id": item.get("voucherId"),
+            "code": item["couponCode"],
+            "campaign": item.get("promotionName") or None,
+            "campaign_id": item["promotionId"] if item["promotionId"].startswith("camp_") else None,
+            "type": item.get("cardType"),
+            "object": "voucher",
+        },
+    }
+    if gift:
+        view["gift"] = {"amount": units}
+    else:
+        view["loyalty_card"] = {"points": units}
+    view["voucher"] = {k: v for k, v in view["voucher"].items() if v is not None}
+    return {name: value for name, value in view.items() if value is not None}
+
+
+def _order_view(item: dict[str, Any]) -> dict[str, Any] | None:
+    order = item.get("order")
+    if not order:
+        return None
+    view = {
+        "id": order.get("id"),
+        "source_id": order.get("source_id"),
+        "amount": order.get("amount"),
+        "metadata": order.get("metadata"),
+        "object": "order",
+    }
+    return {name: value for name, value in view.items() if value is not None}
+
+
+# -- rollback -----------------------------------------------------------------------------------------
+
+
+def rollback(tenant_id: str, redemption_id: str, data: RollbackInput) -> dict[str, Any]:
+    stored_id = redemption_id.removeprefix(REDEMPTION_PREFIX)
+    item = (
+        Table().get(keys.redemption_key(tenant_id, stored_id), consistent=True) if is_id(stored_id) else None
+    )
+    if item is None or item.get("kind") != CARD_KIND:
+        raise RedemptionNotFound(redemption_id)
+    if item.get("status") != "ACTIVE":
+        raise AlreadyRolledBack(f"redemption {redemption_id} was rolled back already")
+    rollback_id = f"{ROLLBACK_PREFIX}{new_id()}"
+    units = int(item.get("giftAmount") or item.get("loyaltyPoints") or 0)
+
+    planned: list[Change] = []
+
+    def plan(state: CardState) -> Change:
+        card = state.card
+        now = format_timestamp(utc_now())
+        details: dict[str, Any] = {
+            "redemption": {"id": REDEMPTION_PREFIX + stored_id},
+            "rollback": {"id": rollback_id},
+        }
+        if item.get("order"):
+            details["order"] = {"id": item["order"].get("id"), "source_id": item["order"].get("source_id")}
+        transaction = new_transaction(
+            card,
+            kind="REFUND",
+            amount=units,
+            total=int(card.get("total", 0)),
+            now=now,
+            operation="AUTOMATIC",
+            details=details,
+        )
+        buckets = [
+            _cards.bucket_give_back_op(tenant_id, taken["bucket"], int(taken["points"]), now)
+            for taken in item.get("takenFromBuckets") or []
+        ]
+        extra = [
+            Table().update_op(
+                keys.redemption_key(tenant_id, stored_id),
+                "SET #status = :inactive, updatedAt = :now, rolledBackAt = :now, "
+                "rollbackId = :rollback, rollbackReason = :reason",
+                condition="#status = :active",
+                names={"#status": "status"},
+                values={
+                    ":inactive": "INACTIVE",
+                    ":active": "ACTIVE",
+                    ":now": now,
+                    ":rollback": rollback_id,
+                    ":reason": data.reason or "",
+                },
+            )
+        ]
+        if item.get("userId"):
+            source_id = item["userId"]
+            extra.append(
+                _customers.totals_op(
+                    tenant_id, derived_customer_id(tenant_id, source_id) or "", source_id, _ROLLED_BACK, now
+                )
+            )
+        planned.append(
+            Change(transaction, {"balance": transaction["balance"], "updatedAt": now}, buckets, extra)
+        )
+        return planned[-1]
+
+    try:
+        change = change_card(tenant_id, item["couponCode"], plan)
+    except TransactionCancelled as error:
+        if planned and error.failed(extra_operation_index(planned[-1], 0)):
+            raise AlreadyRolledBack(f"redemption {redemption_id} was rolled back already") from error
+        raise
+    return rollback_view(tenant_id, item, rollback_id, change.transaction, data.reason)
+
+
+def rollback_view(
+    tenant_id: str, item: dict[str, Any], rollback_id: str, transaction: dict[str, Any], reason: str | None
+) -> dict[str, Any]:
+    gift = item.get("cardType") == GIFT_VOUCHER
+    units = int(transaction["amount"])
+    view: dict[str, Any] = {
+        "id": rollback_id,
+        "object": "redemption_rollback",
+        "date": transaction["createdAt"],
+        "customer_id": derived_customer_id(tenant_id, item.get("userId")),
+        "tracking_id": item.get("userId"),
+        "metadata": item.get("metadata") or {},
+        "amount": -units,
+        "redemption": REDEMPTION_PREFIX + item["id"],
+        "reason": reason,
+        "result": "SUCCESS",
+        "status": "SUCCEEDED",
+        "order": _order_view(item),
+        "channel": {"channel_type": "API"},
+        "related_object_type": "voucher",
+        "related_object_id": item.get("voucherId"),
+    }
+    if gift:
+        view["gift"] = {"amount": units}
+    else:
+        view["loyalty_card"] = {"points": units}
+    return {name: value for name, value in view.items() if value is not None}
+
+
+def rollback_input(body: Any, query: dict[str, str]) -> RollbackInput:
+    """The rollback's options: ``reason`` and ``tracking_id`` from the query (as the SDK sends
+    them) or the body, the body's customer, order and metadata."""
+    if not isinstance(body, dict):
+        raise _invalid("body", "must be a JSON object")
+    fields = {**body}
+    for name in ("reason", "tracking_id"):
+        if query.get(name):
+            fields[name] = query[name]
+    try:
+        return RollbackInput.model_validate(fields)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        raise _invalid(where, first["msg"].removeprefix("Value error, ")) from None

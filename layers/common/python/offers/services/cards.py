@@ -1,0 +1,387 @@
+"""Gift cards and loyalty cards (Voucherify dialect): creating cards, reading them with their
+balance, changing a balance by hand, listing a card's transactions and its points buckets.
+
+Manual changes carry an optional ``source_id``: the first change made with it is recorded in
+the card's partition in the same transaction, and the same ``source_id`` sent again for the same
+card changes nothing and answers the first change's result (whatever amount the repeat names).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from offers.clock import format_timestamp, utc_now
+from offers.errors import Conflict, InvalidInput
+from offers.models.cards import BalanceInput, VoucherInput
+from offers.services import card_campaigns
+from offers.services.card_changes import Change, VoucherNotFound, bucket_changes, change_card, read_card
+from offers.services.card_ledger import (
+    GIFT_VOUCHER,
+    LOYALTY_CARD,
+    balance_details,
+    new_transaction,
+    next_expiration,
+    plan_spend,
+    rule_expiry,
+    version_of_transaction_id,
+)
+from offers.services.voucherify_fields import voucher_id
+from offers.store.cards import CardExists, CardState, CardStore, SourceAlreadyUsed
+
+_store = CardStore()
+CARD_TYPES = (GIFT_VOUCHER, LOYALTY_CARD)
+
+
+def _invalid(path: str, message: str) -> InvalidInput:
+    return InvalidInput.for_field(path, message, code="invalid_payload")
+
+
+class CodeTaken(Conflict):
+    code = "duplicate_found"
+
+
+# -- creating ----------------------------------------------------------------------------------
+
+
+def new_card(
+    tenant_id: str,
+    code: str,
+    card_type: str,
+    *,
+    campaign: dict[str, Any] | None,
+    initial: int,
+    now: datetime,
+    fields: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]]]:
+    """A card item, its opening transaction (when it starts with credits or points) and the
+    bucket those points expire from (when its program has a rule)."""
+    stamp = format_timestamp(now)
+    card: dict[str, Any] = {
+        "code": code,
+        "id": voucher_id(tenant_id, code),
+        "type": card_type,
+        "balance": 0,
+        "total": 0,
+        "version": 0,
+        "active": True,
+        "createdAt": stamp,
+        "updatedAt": stamp,
+        **(fields or {}),
+    }
+    if campaign is not None:
+        card["campaignId"], card["campaignName"] = campaign["id"], campaign["name"]
+        rule = ((campaign.get("voucher") or {}).get("loyalty_card") or {}).get("expiration_rules")
+        if rule:
+            card["expirationRule"] = rule
+    if initial <= 0:
+        return card, None, []
+    transaction = new_transaction(
+        card, kind="ADDITION", amount=initial, total=initial, now=stamp, reason="initial balance"
+    )
+    buckets = []
+    expiry = rule_expiry(card.get("expirationRule"), now) if card_type == LOYALTY_CARD else None
+    if expiry is not None:
+        buckets.append(_bucket(card, initial, format_timestamp(expiry), stamp))
+    card.update(balance=initial, total=initial, version=1)
+    return card, transaction, buckets
+
+
+def _bucket(card: dict[str, Any], points: int, expires_at: str, now: str) -> dict[str, Any]:
+    bucket = {
+        "id": f"lpb_{secrets.token_hex(10)}",
+        "code": card["code"],
+        "voucherId": card["id"],
+        "campaignId": card.get("campaignId"),
+        "points": points,
+        "remaining": points,
+        "status": "ACTIVE",
+        "expiresAt": expires_at,
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    return {name: value for name, value in bucket.items() if value is not None}
+
+
+def _card_type(data: VoucherInput, campaign: dict[str, Any] | None) -> str:
+    wanted = data.type or (campaign or {}).get("voucherType")
+    if wanted is None:
+        wanted = GIFT_VOUCHER if data.gift else LOYALTY_CARD if data.loyalty_card else None
+    if wanted not in CARD_TYPES:
+        raise _invalid("type", "must be GIFT_VOUCHER or LOYALTY_CARD (discount vouchers are coupons)")
+    if campaign is not None and campaign.get("voucherType") != wanted:
+        raise _invalid("type", f"campaign {campaign['name']} makes {campaign['voucherType']} vouchers")
+    return wanted
+
+
+def create_voucher(tenant_id: str, data: VoucherInput, path_code: str | None = None) -> dict[str, Any]:
+    """POST /v1/vouchers[/{code}]: a standalone card, or one more card of a campaign."""
+    campaign = None
+    if data.campaign_id or data.campaign:
+        campaign = card_campaigns.find_campaign(tenant_id, data.campaign_id or data.campaign or "")
+    card_type = _card_type(data, campaign)
+    template = (campaign or {}).get("voucher") or {}
+    if card_type == GIFT_VOUCHER:
+        given = data.gift.amount if data.gift else None
+        initial = given if given is not None else int((template.get("gift") or {}).get("amount") or 0)
+    else:
+        given = data.loyalty_card.points if data.loyalty_card else None
+        initial = given if given is not None else int((template.get("loyalty_card") or {}).get("points") or 0)
+    code = path_code or data.code
+    if code is None:
+        config = (
+            data.code_config.model_dump(exclude_none=True)
+            if data.code_config
+            else template.get("code_config")
+        )
+        code = card_campaigns.make_code(config or {})
+    fields: dict[str, Any] = {}
+    for name, attribute in (("start_date", "startDate"), ("expiration_date", "expirationDate")):
+        value = getattr(data, name)
+        if value is not None:
+            fields[attribute] = format_timestamp(value)
+    if data.active is not None:
+        fields["active"] = data.active
+    if data.metadata is not None:
+        fields["metadata"] = data.metadata
+    if data.additional_info is not None:
+        fields["additionalInfo"] = data.additional_info
+    if card_type == LOYALTY_CARD and data.loyalty_card and data.loyalty_card.expiration_rules:
+        fields["expirationRule"] = data.loyalty_card.expiration_rules.model_dump(exclude_none=True)
+    card, transaction, buckets = new_card(
+        tenant_id, code, card_type, campaign=campaign, initial=initial, now=utc_now(), fields=fields
+    )
+    try:
+        _store.create(tenant_id, card, transaction, buckets)
+    except CardExists:
+        raise CodeTaken(f"a voucher with code {code} already exists") from None
+    return voucher_view(CardState(card, buckets))
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def voucher_view(state: CardState) -> dict[str, Any]:
+    """The card as Voucherify answers a voucher."""
+    card = state.card
+    balance, total = int(card.get("balance", 0)), int(card.get("total", 0))
+    view: dict[str, Any] = {
+        "id": card["id"],
+        "code": card["code"],
+        "campaign": card.get("campaignName"),
+        "campaign_id": card.get("campaignId"),
+        "type": card["type"],
+        "start_date": card.get("startDate"),
+        "expiration_date": card.get("expirationDate"),
+        "active": bool(card.get("active", True)),
+        "additional_info": card.get("additionalInfo"),
+        "metadata": card.get("metadata") or {},
+        "is_referral_code": False,
+        "created_at": card["createdAt"],
+        "updated_at": card.get("updatedAt"),
+        "object": "voucher",
+    }
+    if card["type"] == GIFT_VOUCHER:
+        view["gift"] = {"amount": total, "balance": balance, "effect": card.get("effect", "APPLY_TO_ORDER")}
+    else:
+        first, points = next_expiration(state.buckets, format_timestamp(utc_now()))
+        loyalty: dict[str, Any] = {"points": total, "balance": balance}
+        if first is not None:
+            loyalty["next_expiration_date"] = first[:10]
+            loyalty["next_expiration_points"] = points
+        view["loyalty_card"] = loyalty
+    return {name: value for name, value in view.items() if value is not None}
+
+
+def get_voucher(tenant_id: str, code: str) -> dict[str, Any]:
+    return voucher_view(read_card(tenant_id, code))
+
+
+def list_transactions(
+    tenant_id: str, code: str, *, limit: int, starting_after_id: str | None, oldest_first: bool
+) -> dict[str, Any]:
+    """GET /v1/vouchers/{code}/transactions: newest first unless ``order=created_at``."""
+    if _store.get_card(tenant_id, code) is None:
+        raise VoucherNotFound(code)
+    after = None
+    if starting_after_id:
+        after = version_of_transaction_id(starting_after_id)
+        if after is None:
+            raise InvalidInput.for_field(
+                "starting_after_id", "is not a transaction id of this card", code="invalid_query_params"
+            )
+    page = _store.transactions(
+        tenant_id, code, limit=limit, after_version=after, newest_first=not oldest_first
+    )
+    data = [transaction_view(item) for item in page.items]
+    body: dict[str, Any] = {
+        "object": "list",
+        "data_ref": "data",
+        "data": data,
+        "has_more": page.last_key is not None,
+    }
+    if page.last_key is not None and data:
+        body["more_starting_after"] = data[-1]["id"]
+    return body
+
+
+def transaction_view(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": item["id"],
+        "source_id": item.get("sourceId"),
+        "voucher_id": item["voucherId"],
+        "campaign_id": item.get("campaignId"),
+        "source": item.get("source"),
+        "reason": item.get("reason"),
+        "type": item["type"],
+        "details": item.get("details") or {},
+        "related_transaction_id": item.get("relatedTransactionId"),
+        "created_at": item["createdAt"],
+    }
+
+
+def bucket_view(bucket: dict[str, Any]) -> dict[str, Any]:
+    expired = bucket.get("status") == "EXPIRED"
+    points = int(bucket.get("expiredPoints", 0)) if expired else int(bucket.get("remaining", 0))
+    view = {
+        "id": bucket["id"],
+        "voucher_id": bucket["voucherId"],
+        "campaign_id": bucket.get("campaignId"),
+        "bucket": {"total_points": points},
+        "status": bucket.get("status", "ACTIVE"),
+        "expires_at": bucket["expiresAt"],
+        "created_at": bucket["createdAt"],
+        "updated_at": bucket.get("updatedAt"),
+        "object": "loyalty_points_bucket",
+    }
+    return {name: value for name, value in view.items() if value is not None}
+
+
+def list_points_expiration(tenant_id: str, campaign_id: str, member_id: str) -> dict[str, Any]:
+    """GET /v1/loyalties/{campaignId}/members/{memberId}/points-expiration: the card's buckets,
+    active ones first (soonest first), then expired ones."""
+    card = _loyalty_member(tenant_id, campaign_id, member_id)
+    buckets = [bucket_view(item) for item in _store.buckets_of_card(tenant_id, card["code"])]
+    return {"object": "list", "data_ref": "data", "data": buckets, "total": len(buckets)}
+
+
+def _loyalty_member(tenant_id: str, campaign_id: str | None, member_id: str) -> dict[str, Any]:
+    """A loyalty card named as a program's member (its code); in that program when one is named."""
+    card = _store.get_card(tenant_id, member_id)
+    if card is None or card.get("type") != LOYALTY_CARD:
+        raise VoucherNotFound(member_id)
+    if campaign_id is not None:
+        campaign = card_campaigns.find_campaign(tenant_id, campaign_id)
+        if card.get("campaignId") != campaign["id"]:
+            raise VoucherNotFound(member_id)
+    return card
+
+
+# -- manual balance changes --------------------------------------------------------------------
+
+
+def _signed_units(card_type: str, data: BalanceInput, *, points_only: bool) -> int:
+    if points_only or card_type == LOYALTY_CARD:
+        given = {name: value for name in ("amount", "points") if (value := getattr(data, name)) is not None}
+        if points_only:
+            given.pop("amount", None)
+        if len(given) != 1:
+            raise _invalid(
+                "points" if points_only else "amount", "is required: a signed whole number of points"
+            )
+        units = next(iter(given.values()))
+    else:
+        if data.points is not None:
+            raise _invalid("points", "is for loyalty cards; a gift card's change is amount (in cents)")
+        if data.amount is None:
+            raise _invalid("amount", "is required: a signed whole number of cents")
+        units = data.amount
+    if units == 0:
+        raise _invalid("points" if points_only else "amount", "must not be 0")
+    return units
+
+
+def _addition_expiry(card: dict[str, Any], data: BalanceInput, now: datetime) -> str | None:
+    if card["type"] != LOYALTY_CARD or data.expiration_type == "NON_EXPIRING":
+        return None
+    if data.expiration_type == "CUSTOM_DATE" or data.expiration_date is not None:
+        if data.expiration_date is None:
+            raise _invalid("expiration_date", "is required when expiration_type is CUSTOM_DATE")
+        if data.expiration_date <= now:
+            raise _invalid("expiration_date", "must be in the future")
+        return format_timestamp(data.expiration_date)
+    expiry = rule_expiry(card.get("expirationRule"), now)
+    return format_timestamp(expiry) if expiry is not None else None
+
+
+def update_balance(
+    tenant_id: str,
+    code: str,
+    data: BalanceInput,
+    *,
+    campaign_id: str | None = None,
+    points_only: bool = False,
+) -> dict[str, Any]:
+    """Add (positive) or remove (negative) credits or points; answers the balance object."""
+    if points_only:
+        _loyalty_member(tenant_id, campaign_id, code)
+    if data.source_id is not None:
+        marker = _store.source_marker(tenant_id, code, data.source_id)
+        if marker is not None:
+            return _first_result(tenant_id, code, marker)
+
+    def plan(state: CardState) -> Change:
+        card = state.card
+        units = _signed_units(card["type"], data, points_only=points_only)
+        now = utc_now()
+        stamp = format_timestamp(now)
+        total = int(card.get("total", 0)) + units
+        bucket_operations: list[dict[str, Any]] = []
+        if units < 0:
+            takes = plan_spend(card["type"], int(card.get("balance", 0)), state.buckets, -units)
+            bucket_operations = bucket_changes(tenant_id, takes, stamp)
+        else:
+            expiry = _addition_expiry(card, data, now)
+            if expiry is not None:
+                bucket_operations = [_store.bucket_put_op(tenant_id, _bucket(card, units, expiry, stamp))]
+        transaction = new_transaction(
+            card,
+            kind="ADDITION" if units > 0 else "REMOVAL",
+            amount=units,
+            total=total,
+            now=stamp,
+            source_id=data.source_id,
+            reason=data.reason,
+        )
+        return Change(
+            transaction,
+            {"balance": transaction["balance"], "total": total, "updatedAt": stamp},
+            bucket_operations,
+            source_id=data.source_id,
+        )
+
+    try:
+        change = change_card(tenant_id, code, plan)
+    except SourceAlreadyUsed as repeated:
+        return _first_result(tenant_id, code, repeated.marker)
+    return change.transaction["details"]["balance"]
+
+
+def _first_result(tenant_id: str, code: str, marker: dict[str, Any]) -> dict[str, Any]:
+    first = _store.get_transaction(tenant_id, code, int(marker["transactionVersion"]))
+    if first is None:  # the marker and its transaction are written together: never apart
+        raise VoucherNotFound(code)
+    return first["details"]["balance"]
+
+
+__all__ = ["balance_details", "create_voucher", "get_voucher", "update_balance"]
+
+
+def voucher_balance_view(balance: dict[str, Any]) -> dict[str, Any]:
+    """POST /v1/vouchers/{code}/balance answers ``amount`` for both card types (the SDK reads it;
+    on a loyalty card it is points, and ``points`` is kept too)."""
+    view = dict(balance)
+    if "points" in view:
+        view["amount"] = view["points"]
+    return view
