@@ -23,6 +23,11 @@ from offers.observability import logger
 _BY_CODE = {
     "invalid_export_fields": ("invalid_export_fields", "Invalid Export"),
     "invalid_query_params": ("invalid_query_params", "Invalid query params"),
+    # gift cards and loyalty cards (services/card_*.py)
+    "not_enough_balance": ("not_enough_balance", "Not enough balance"),
+    "not_enough_points": ("not_enough_points", "Not enough points"),
+    "voucher_not_active": ("voucher_not_active", "Voucher not active"),
+    "duplicate_found": ("duplicate_found", "Duplicate resource key"),
 }
 _BY_STATUS = {
     400: ("invalid_payload", "Invalid payload"),

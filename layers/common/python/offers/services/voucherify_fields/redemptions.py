@@ -55,9 +55,10 @@ def _redemption_values(tenant_id: str) -> dict[str, Callable[[Item], Any]]:
         "customer_name": lambda item: None,
         "tracking_id": lambda item: None,
         "order_id": lambda item: item.get("orderId"),
-        "order_amount": lambda item: None,
-        "gift_amount": lambda item: None,
-        "loyalty_points": lambda item: None,
+        # card redemptions (services/card_redemptions.py) carry these; coupon redemptions don't
+        "order_amount": lambda item: item.get("orderAmount"),
+        "gift_amount": lambda item: item.get("giftAmount"),
+        "loyalty_points": lambda item: item.get("loyaltyPoints"),
         "result": lambda item: "SUCCESS" if active(item) else "FAILURE",
         "failure_code": lambda item: None if active(item) else ROLLED_BACK,
         "failure_message": lambda item: None if active(item) else "the redemption was set INACTIVE",
