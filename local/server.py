@@ -145,6 +145,12 @@ def main() -> None:
             " checks what is due, OFFERS_SCHEDULER_TICK_SECONDS); webhooks go out over HTTP.",
             flush=True,
         )
+    for rule in stack.rules:
+        print(
+            f"[local] {rule.function_id} runs every {rule.period_seconds:g} s, as its EventBridge rule"
+            " (OFFERS_RULE_SECONDS overrides).",
+            flush=True,
+        )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

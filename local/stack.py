@@ -19,6 +19,7 @@ from local.functions import LocalFunctions
 from local.gateway import LocalGateway
 from local.invoke import answer_invocation, route_lambda_invocations
 from local.queues import QueueEventSource, queue_event_sources
+from local.rules import LocalRule, schedule_rules
 from local.scheduler import LocalScheduler
 from local.template import LOCAL_REGION, Template
 from local.workers import WorkerPool
@@ -63,6 +64,7 @@ class _Stack:
         self.gateway: LocalGateway | None = None
         self.scheduler: LocalScheduler | None = None
         self.queues: list[QueueEventSource] = []
+        self.rules: list[LocalRule] = []
 
     def _background(self, endpoint_url: str | None) -> None:
         """The local EventBridge Scheduler and SQS event sources, over the stack's functions."""
@@ -77,6 +79,10 @@ class _Stack:
         self.queues = queue_event_sources(
             self.template, boto3.client("sqs", **clients), self.functions.invoke
         )
+        override = os.environ.get("OFFERS_RULE_SECONDS")
+        self.rules = schedule_rules(
+            self.template, self.functions.invoke, float(override) if override else None
+        )
 
     def token(self, tenant_id: str, **claims: Any) -> str:
         return devtokens.mint_token(self.signing_key, tenant_id=tenant_id, **claims)
@@ -88,7 +94,7 @@ class LocalStack(_Stack):
         self.functions = LocalFunctions(self.template.functions(), self.environment)
         route_lambda_invocations(partial(answer_invocation, self.functions.invoke))
         self.gateway = LocalGateway(self.template, self.functions)
-        self._background(None)  # tests drive them: scheduler.tick(), queue.poll_once()
+        self._background(None)  # tests drive them: scheduler.tick(), queue.poll_once(), rule.fire()
         return self
 
     def stop(self) -> None:
@@ -107,6 +113,8 @@ class ServerStack(_Stack):
         self.scheduler.start()
         for queue in self.queues:
             queue.start()
+        for rule in self.rules:
+            rule.start()
         return self
 
     def stop(self) -> None:
@@ -114,5 +122,7 @@ class ServerStack(_Stack):
             self.scheduler.stop()
         for queue in self.queues:
             queue.stop()
+        for rule in self.rules:
+            rule.stop()
         self.functions.close()
         self.aws.stop()

@@ -345,6 +345,15 @@ class Template:
                     consumers[function_id] = event["Properties"]["Queue"]["Fn::GetAtt"][0]
         return consumers
 
+    def scheduled_functions(self) -> dict[str, str]:
+        """Function logical id -> the schedule expression of its EventBridge rule (``Type: Schedule``)."""
+        scheduled = {}
+        for function_id in self.resources_of_type("AWS::Serverless::Function"):
+            for event in self.resources[function_id].get("Properties", {}).get("Events", {}).values():
+                if event["Type"] == "Schedule":
+                    scheduled[function_id] = event["Properties"]["Schedule"]
+        return scheduled
+
     def routes(self) -> list[Route]:
         return [route for spec in self.functions().values() for route in spec.routes]
 

@@ -12,7 +12,7 @@ import calendar
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from offers.errors import OffersError
@@ -209,7 +209,3 @@ def new_transaction(
         "createdAt": now,
     }
     return {name: value for name, value in transaction.items() if value is not None}
-
-
-def days_from(now: datetime, days: int) -> datetime:
-    return now + timedelta(days=days)
