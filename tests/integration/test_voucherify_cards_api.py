@@ -324,7 +324,7 @@ def test_given_loyalty_points_in_buckets_then_spends_take_the_oldest_expiring_fi
         (10, "ACTIVE"),
         (100, "ACTIVE"),
     ]
-    assert buckets["data"][0]["expires_at"] == soon
+    assert buckets["data"][0]["expires_at"] == soon[:10]
     assert ran["expiredBuckets"] == 1 and ran["expiredPoints"] == 10
     assert [(b["bucket"]["total_points"], b["status"]) for b in after["data"]] == [
         (100, "ACTIVE"),

@@ -250,7 +250,7 @@ def bucket_view(bucket: dict[str, Any]) -> dict[str, Any]:
         "campaign_id": bucket.get("campaignId"),
         "bucket": {"total_points": points},
         "status": bucket.get("status", "ACTIVE"),
-        "expires_at": bucket["expiresAt"],
+        "expires_at": bucket["expiresAt"][:10],  # a date, as Voucherify (and the SDK's model) has it
         "created_at": bucket["createdAt"],
         "updated_at": bucket.get("updatedAt"),
         "object": "loyalty_points_bucket",
