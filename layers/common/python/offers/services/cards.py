@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from offers.clock import format_timestamp, utc_now
-from offers.errors import Conflict, InvalidInput
+from offers.errors import Conflict, InvalidInput, OffersError
 from offers.models.cards import BalanceInput, VoucherInput
 from offers.services import card_campaigns
 from offers.services.card_changes import Change, VoucherNotFound, bucket_changes, change_card, read_card
@@ -266,6 +266,14 @@ def list_points_expiration(tenant_id: str, campaign_id: str, member_id: str) -> 
     return {"object": "list", "data_ref": "data", "data": buckets, "total": len(buckets)}
 
 
+def _is_member(card: dict[str, Any], campaign: str | None) -> bool:
+    """A loyalty card, of the program named by id or name (if one is named): checked on the card
+    as read for the change, so the member routes need no read of their own."""
+    if card.get("type") != LOYALTY_CARD:
+        return False
+    return campaign is None or campaign in (card.get("campaignId"), card.get("campaignName"))
+
+
 def _loyalty_member(tenant_id: str, campaign_id: str | None, member_id: str) -> dict[str, Any]:
     """A loyalty card named as a program's member (its code); in that program when one is named."""
     card = _store.get_card(tenant_id, member_id)
@@ -324,15 +332,11 @@ def update_balance(
     points_only: bool = False,
 ) -> dict[str, Any]:
     """Add (positive) or remove (negative) credits or points; answers the balance object."""
-    if points_only:
-        _loyalty_member(tenant_id, campaign_id, code)
-    if data.source_id is not None:
-        marker = _store.source_marker(tenant_id, code, data.source_id)
-        if marker is not None:
-            return _first_result(tenant_id, code, marker)
 
     def plan(state: CardState) -> Change:
         card = state.card
+        if points_only and not _is_member(card, campaign_id):
+            raise VoucherNotFound(code)
         units = _signed_units(card["type"], data, points_only=points_only)
         now = utc_now()
         stamp = format_timestamp(now)
@@ -363,8 +367,15 @@ def update_balance(
 
     try:
         change = change_card(tenant_id, code, plan)
-    except SourceAlreadyUsed as repeated:
+    except SourceAlreadyUsed as repeated:  # the transaction met this source_id's marker
         return _first_result(tenant_id, code, repeated.marker)
+    except OffersError:
+        # A repeat whose amount no longer fits (a removal after the balance moved) still answers
+        # the first result: the marker is read only on this failure path, never on the way in.
+        marker = _store.source_marker(tenant_id, code, data.source_id) if data.source_id else None
+        if marker is None:
+            raise
+        return _first_result(tenant_id, code, marker)
     return change.transaction["details"]["balance"]
 
 
