@@ -417,3 +417,34 @@ def test_given_transaction_conflicts_that_outlast_the_retries_then_503_with_retr
     assert response.json()["code"] == 503
     assert write.call_count == 4  # store/retries.py's ATTEMPTS
     assert _assert_invariant(v1, "GIFT-6") == 1000
+
+
+def test_given_a_card_redemption_then_fabric_status_changes_and_deletes_refuse_it(
+    api: ApiClient, v1: AppKeyClient
+):
+    _ok(v1.request("POST", "/v1/vouchers/GIFT-7", {"type": "GIFT_VOUCHER", "gift": {"amount": 800}}))
+    body = {"redeemables": [{"object": "voucher", "id": "GIFT-7", "gift": {"credits": 300}}]}
+    redemption_id = _ok(v1.request("POST", "/v1/redemptions", body))["redemptions"][0]["id"].removeprefix(
+        "r_"
+    )
+
+    deactivated = api.put(f"/redemptions/{redemption_id}", {"status": "INACTIVE"})
+    deleted = api.delete(f"/redemptions/{redemption_id}")
+    listed = api.get(f"/redemptions/{redemption_id}")
+
+    assert deactivated.status == 409 and deactivated.json()["type"] == "CARD_REDEMPTION"
+    assert deleted.status == 409
+    assert listed.status == 200 and listed.json()["couponCode"] == "GIFT-7"
+    assert _assert_invariant(v1, "GIFT-7") == 500
+
+
+def test_given_a_repeated_source_id_whose_amount_no_longer_fits_then_the_first_result(v1: AppKeyClient):
+    _ok(v1.request("POST", "/v1/vouchers/GIFT-8", {"type": "GIFT_VOUCHER", "gift": {"amount": 800}}))
+    first = _ok(v1.request("POST", "/v1/vouchers/GIFT-8/balance", {"amount": -500, "source_id": "refund-9"}))
+
+    repeated = _ok(
+        v1.request("POST", "/v1/vouchers/GIFT-8/balance", {"amount": -500, "source_id": "refund-9"})
+    )
+
+    assert repeated == first and first["balance"] == 300
+    assert _assert_invariant(v1, "GIFT-8") == 300

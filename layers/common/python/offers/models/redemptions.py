@@ -70,6 +70,7 @@ class RedemptionRecord(ApiModel):
     created_at: Timestamp
     updated_at: Timestamp
     usage: Usage = Field(default_factory=Usage)
+    kind: str | None = None  # "CARD": a gift/loyalty card spend (services/card_redemptions.py)
 
 
 class Redemption(ApiModel):

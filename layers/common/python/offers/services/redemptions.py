@@ -383,12 +383,23 @@ def _retake_plan(tenant_id: str, record: RedemptionRecord, stamp: str) -> tuple[
     return operations, refusals
 
 
+def _refuse_card_redemption(record: RedemptionRecord) -> None:
+    """A card spend moved its card's ledger: only its rollback (which refunds the card) undoes it."""
+    if record.kind == "CARD":
+        raise Conflict(
+            f"redemption {record.id} spent a gift or loyalty card: roll it back with "
+            f"POST /v1/redemptions/r_{record.id}/rollback",
+            code="CARD_REDEMPTION",
+        )
+
+
 def set_status(tenant_id: str, redemption_id: str, status: RedemptionStatus) -> Redemption:
     """ACTIVE -> INACTIVE gives every counted use back; INACTIVE -> ACTIVE takes them again
     (refused if a limit has been reached meanwhile). Both atomically with the status."""
     record = _store.get(tenant_id, redemption_id)
     if record is None:
         raise RedemptionNotFound(redemption_id)
+    _refuse_card_redemption(record)
     if record.status == status:
         return Redemption.of(record)
     now = utc_now()
@@ -425,6 +436,7 @@ def delete_redemption(tenant_id: str, redemption_id: str) -> RedemptionDeleted:
     record = _store.get(tenant_id, redemption_id)
     if record is None:
         raise RedemptionNotFound(redemption_id)
+    _refuse_card_redemption(record)
     stamp = format_timestamp(utc_now())
     operations = [_store.delete_op(tenant_id, redemption_id, record.status)]
     if record.status == RedemptionStatus.ACTIVE:
