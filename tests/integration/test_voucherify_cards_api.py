@@ -448,3 +448,19 @@ def test_given_a_repeated_source_id_whose_amount_no_longer_fits_then_the_first_r
 
     assert repeated == first and first["balance"] == 300
     assert _assert_invariant(v1, "GIFT-8") == 300
+
+
+def test_given_a_loyalty_card_then_the_voucher_balance_route_takes_amount_as_points(v1: AppKeyClient):
+    _ok(v1.request("POST", "/v1/vouchers/CLUB-4", {"type": "LOYALTY_CARD", "loyalty_card": {"points": 10}}))
+
+    added = _ok(v1.request("POST", "/v1/vouchers/CLUB-4/balance", {"amount": 15, "reason": "survey"}))
+    taken = _ok(v1.request("POST", "/v1/vouchers/CLUB-4/balance", {"points": -5}))
+
+    assert (added["type"], added["amount"], added["points"], added["balance"]) == ("loyalty_card", 15, 15, 25)
+    assert (taken["amount"], taken["balance"], taken["total"]) == (-5, 20, 20)
+    assert [tx["type"] for tx in _ledger(v1, "CLUB-4")] == [
+        "POINTS_ADDITION",
+        "POINTS_ADDITION",
+        "POINTS_REMOVAL",
+    ]
+    assert _assert_invariant(v1, "CLUB-4") == 20

@@ -122,7 +122,7 @@ def redeem(tenant_id: str, data: RedemptionInput) -> dict[str, Any]:
         takes = plan_spend(card["type"], int(card.get("balance", 0)), state.buckets, units)
         details = {"redemption": {"id": REDEMPTION_PREFIX + redemption_id}}
         if order is not None:
-            details["order"] = {"id": order.id, "source_id": order.source_id}
+            details["order"] = order.model_dump(include={"id", "source_id"}, exclude_none=True)
         transaction = new_transaction(
             card,
             kind="REDEMPTION",
@@ -308,7 +308,7 @@ def rollback(tenant_id: str, redemption_id: str, data: RollbackInput) -> dict[st
             "rollback": {"id": rollback_id},
         }
         if item.get("order"):
-            details["order"] = {"id": item["order"].get("id"), "source_id": item["order"].get("source_id")}
+            details["order"] = {k: v for k, v in item["order"].items() if k in ("id", "source_id")}
         transaction = new_transaction(
             card,
             kind="REFUND",

@@ -258,12 +258,20 @@ def bucket_view(bucket: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in view.items() if value is not None}
 
 
-def list_points_expiration(tenant_id: str, campaign_id: str, member_id: str) -> dict[str, Any]:
+def list_points_expiration(
+    tenant_id: str, campaign_id: str, member_id: str, *, limit: int = 10, page: int = 1
+) -> dict[str, Any]:
     """GET /v1/loyalties/{campaignId}/members/{memberId}/points-expiration: the card's buckets,
-    active ones first (soonest first), then expired ones."""
+    active ones first (soonest first), then expired ones; ``limit`` per ``page``, ``total`` all."""
     card = _loyalty_member(tenant_id, campaign_id, member_id)
-    buckets = [bucket_view(item) for item in _store.buckets_of_card(tenant_id, card["code"])]
-    return {"object": "list", "data_ref": "data", "data": buckets, "total": len(buckets)}
+    buckets = _store.buckets_of_card(tenant_id, card["code"])
+    shown = buckets[(page - 1) * limit : page * limit]
+    return {
+        "object": "list",
+        "data_ref": "data",
+        "data": [bucket_view(b) for b in shown],
+        "total": len(buckets),
+    }
 
 
 def _is_member(card: dict[str, Any], campaign: str | None) -> bool:
