@@ -6,14 +6,14 @@ from offers.api.answers import answers
 from offers.api.responses import ok
 from offers.api.voucherify import VoucherifyResolver
 from offers.models.cards import BalanceInput
-from offers.services import cards
+from offers.services import card_views, cards
 
 app = VoucherifyResolver()
 
 
 @app.post("/v1/vouchers/<code>/balance", responses=answers(200, errors=(404,)))
 def update_voucher_balance(code: str, body: BalanceInput):
-    return ok(cards.voucher_balance_view(cards.update_balance(app.tenant_id, code, body)))
+    return ok(card_views.voucher_balance_view(cards.update_balance(app.tenant_id, code, body)))
 
 
 lambda_handler = app.lambda_handler

@@ -15,11 +15,13 @@ from offers.clock import format_timestamp, utc_now
 from offers.errors import InvalidInput, NotFound
 from offers.models.cards import CampaignInput
 from offers.settings import get_settings
-from offers.store.cards import CampaignNameTaken, CardStore
+from offers.store.card_campaigns import CampaignNameTaken, CardCampaignStore
+from offers.store.cards import CardStore
 from offers.store.clients import client
 from offers.store.table import Table, TransactionCancelled
 
 _store = CardStore()
+_campaigns = CardCampaignStore()
 CARD_CAMPAIGN_TYPES = {"GIFT_VOUCHERS": "GIFT_VOUCHER", "LOYALTY_PROGRAM": "LOYALTY_CARD"}
 OTHER_CAMPAIGN_TYPES = ("DISCOUNT_COUPONS", "REFERRAL_PROGRAM", "PROMOTION")
 ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -132,7 +134,7 @@ def create_campaign(tenant_id: str, data: CampaignInput) -> dict[str, Any]:
         {"requested": count, "generated": 0, "status": "IN_PROGRESS", "createdAt": now} if count else None
     )
     try:
-        _store.create_campaign(tenant_id, campaign, generation)
+        _campaigns.create_campaign(tenant_id, campaign, generation)
     except CampaignNameTaken:
         raise CampaignNameExists.for_field("name", f"a campaign named {data.name!r} exists already") from None
     if generation is not None:
@@ -145,7 +147,9 @@ def create_campaign(tenant_id: str, data: CampaignInput) -> dict[str, Any]:
 
 def get_campaign(tenant_id: str, id_or_name: str) -> dict[str, Any]:
     campaign = find_campaign(tenant_id, id_or_name)
-    generation = _store.get_generation(tenant_id, campaign["id"]) if campaign.get("vouchersCount") else None
+    generation = (
+        _campaigns.get_generation(tenant_id, campaign["id"]) if campaign.get("vouchersCount") else None
+    )
     return campaign_view(campaign, generation)
 
 
@@ -196,7 +200,7 @@ def run_generation(
     from offers.services.cards import new_card  # noqa: PLC0415 - cards imports this module
 
     campaign = find_campaign(tenant_id, campaign_id)
-    generation = _store.get_generation(tenant_id, campaign_id)
+    generation = _campaigns.get_generation(tenant_id, campaign_id)
     if generation is None:
         return None
     template = campaign["voucher"]
@@ -226,21 +230,21 @@ def run_generation(
                 )
                 operations.extend(_store.create_ops(tenant_id, card, transaction, buckets))
             operations.append(
-                _store.generation_progress_op(tenant_id, campaign_id, expected + size, expected)
+                _campaigns.generation_progress_op(tenant_id, campaign_id, expected + size, expected)
             )
             try:
                 table.transact_write(operations)
                 break
             except TransactionCancelled as error:
                 if error.failed(len(operations) - 1):
-                    return _store.get_generation(tenant_id, campaign_id)  # another invocation is on it
+                    return _campaigns.get_generation(tenant_id, campaign_id)  # another invocation is on it
                 continue  # a random code clashed with an existing one: draw the batch again
         else:
-            _store.finish_generation(tenant_id, campaign_id, "FAILED", format_timestamp(utc_now()))
-            return _store.get_generation(tenant_id, campaign_id)
+            _campaigns.finish_generation(tenant_id, campaign_id, "FAILED", format_timestamp(utc_now()))
+            return _campaigns.get_generation(tenant_id, campaign_id)
         generation["generated"] = expected + size
-    _store.finish_generation(tenant_id, campaign_id, "DONE", format_timestamp(utc_now()))
-    return _store.get_generation(tenant_id, campaign_id)
+    _campaigns.finish_generation(tenant_id, campaign_id, "DONE", format_timestamp(utc_now()))
+    return _campaigns.get_generation(tenant_id, campaign_id)
 
 
 def run_worker_job(job: dict[str, str], millis_left: Callable[[], int]) -> dict[str, Any]:

@@ -16,9 +16,11 @@ from typing import Any
 from offers.errors import NotFound, TemporarilyUnavailable
 from offers.services.card_ledger import GIFT_VOUCHER
 from offers.store.cards import CardChanged, CardState, CardStore
+from offers.store.points_buckets import PointsBucketStore
 from offers.store.retries import RETRY_AFTER_SECONDS, backoff_delay
 
 _store = CardStore()
+_buckets = PointsBucketStore()
 # Racing writers of one card each get the card back from their lost race and try again; one of
 # them wins every round, so N concurrent spends settle within N rounds. Past this, 503.
 CHANGE_ATTEMPTS = 60
@@ -93,4 +95,4 @@ def extra_operation_index(change: Change, position: int) -> int:
 
 
 def bucket_changes(tenant_id: str, takes: Sequence[Any], now: str) -> list[dict[str, Any]]:
-    return [_store.bucket_take_op(tenant_id, dict(take.bucket), take.remaining, now) for take in takes]
+    return [_buckets.take_op(tenant_id, dict(take.bucket), take.remaining, now) for take in takes]

@@ -19,9 +19,10 @@ from offers.observability import logger
 from offers.services.card_changes import Change, VoucherNotFound, change_card, read_card
 from offers.services.card_ledger import due_buckets, new_transaction
 from offers.store import keys
-from offers.store.cards import CardState, CardStore
+from offers.store.cards import CardState
+from offers.store.points_buckets import PointsBucketStore
 
-_store = CardStore()
+_buckets = PointsBucketStore()
 QUEUE_PAGE = 100
 
 
@@ -48,9 +49,7 @@ def expire_bucket(tenant_id: str, code: str, bucket_sort: str, now: datetime) ->
             now=format_timestamp(utc_now()),
             operation="AUTOMATIC",
         )
-        operations = _store.bucket_expire_ops(
-            tenant_id, bucket, transaction["version"], transaction["createdAt"]
-        )
+        operations = _buckets.expire_ops(tenant_id, bucket, transaction["version"], transaction["createdAt"])
         return Change(
             transaction,
             {"balance": transaction["balance"], "updatedAt": transaction["createdAt"]},
@@ -74,7 +73,7 @@ def run_expiry(now: datetime | None = None, *, max_buckets: int = 10_000) -> dic
     for shard in range(keys.CARD_SHARDS):
         start_key = None
         while expired < max_buckets:
-            page = _store.expiring_buckets(shard, before, limit=QUEUE_PAGE, start_key=start_key)
+            page = _buckets.expiring_buckets(shard, before, limit=QUEUE_PAGE, start_key=start_key)
             for entry in page.items:
                 left = expire_bucket(entry["tenantId"], entry["code"], entry[keys.SK], moment)
                 if left is not None:

@@ -22,16 +22,22 @@ from offers.ids import is_id, new_id
 from offers.models.cards import RedemptionInput, RollbackInput
 from offers.services.card_changes import Change, bucket_changes, change_card, extra_operation_index, read_card
 from offers.services.card_ledger import GIFT_VOUCHER, new_transaction, plan_spend
+from offers.services.card_redemption_views import (
+    REDEMPTION_PREFIX,
+    order_view,
+    redemption_view,
+    rollback_view,
+)
 from offers.services.voucherify_fields import customer_id as derived_customer_id
 from offers.settings import get_settings
 from offers.store import keys
-from offers.store.cards import CardState, CardStore
+from offers.store.cards import CardState
 from offers.store.customers import CustomerNotFound, CustomerStore
+from offers.store.points_buckets import PointsBucketStore
 from offers.store.table import Table, TransactionCancelled
 
-_cards = CardStore()
+_buckets = PointsBucketStore()
 _customers = CustomerStore()
-REDEMPTION_PREFIX = "r_"
 ROLLBACK_PREFIX = "rr_"
 CARD_KIND = "CARD"
 _CREATED = {"redeemed": 1, "succeeded": 1}
@@ -166,7 +172,7 @@ def redeem(tenant_id: str, data: RedemptionInput) -> dict[str, Any]:
     change = change_card(tenant_id, code, plan, state=state)
     return {
         "redemptions": [redemption_view(tenant_id, change.result)],
-        "order": _order_view(change.result),
+        "order": order_view(change.result),
     }
 
 
@@ -234,55 +240,6 @@ def _redemption_item(
     return {name: value for name, value in item.items() if value is not None}
 
 
-def redemption_view(tenant_id: str, item: dict[str, Any]) -> dict[str, Any]:
-    gift = item.get("cardType") == GIFT_VOUCHER
-    units = int(item.get("giftAmount") or item.get("loyaltyPoints") or 0)
-    rolled_back = item.get("status") == "INACTIVE"
-    view: dict[str, Any] = {
-        "id": REDEMPTION_PREFIX + item["id"],
-        "object": "redemption",
-        "date": item["redeemedAt"],
-        "customer_id": derived_customer_id(tenant_id, item.get("userId")),
-        "tracking_id": item.get("userId"),
-        "metadata": item.get("metadata") or {},
-        "amount": units,
-        "result": "SUCCESS",
-        "status": "ROLLED_BACK" if rolled_back else "SUCCEEDED",
-        "order": _order_view(item),
-        "channel": {"channel_type": "API"},
-        "related_object_type": "voucher",
-        "related_object_id": item.get("voucherId"),
-        "voucher": {
-            "id": item.get("voucherId"),
-            "code": item["couponCode"],
-            "campaign": item.get("promotionName") or None,
-            "campaign_id": item["promotionId"] if item["promotionId"].startswith("camp_") else None,
-            "type": item.get("cardType"),
-            "object": "voucher",
-        },
-    }
-    if gift:
-        view["gift"] = {"amount": units}
-    else:
-        view["loyalty_card"] = {"points": units}
-    view["voucher"] = {k: v for k, v in view["voucher"].items() if v is not None}
-    return {name: value for name, value in view.items() if value is not None}
-
-
-def _order_view(item: dict[str, Any]) -> dict[str, Any] | None:
-    order = item.get("order")
-    if not order:
-        return None
-    view = {
-        "id": order.get("id"),
-        "source_id": order.get("source_id"),
-        "amount": order.get("amount"),
-        "metadata": order.get("metadata"),
-        "object": "order",
-    }
-    return {name: value for name, value in view.items() if value is not None}
-
-
 # -- rollback -----------------------------------------------------------------------------------------
 
 
@@ -319,7 +276,7 @@ def rollback(tenant_id: str, redemption_id: str, data: RollbackInput) -> dict[st
             details=details,
         )
         buckets = [
-            _cards.bucket_give_back_op(tenant_id, taken["bucket"], int(taken["points"]), now)
+            _buckets.give_back_op(tenant_id, taken["bucket"], int(taken["points"]), now)
             for taken in item.get("takenFromBuckets") or []
         ]
         extra = [
@@ -357,35 +314,6 @@ def rollback(tenant_id: str, redemption_id: str, data: RollbackInput) -> dict[st
             raise AlreadyRolledBack(f"redemption {redemption_id} was rolled back already") from error
         raise
     return rollback_view(tenant_id, item, rollback_id, change.transaction, data.reason)
-
-
-def rollback_view(
-    tenant_id: str, item: dict[str, Any], rollback_id: str, transaction: dict[str, Any], reason: str | None
-) -> dict[str, Any]:
-    gift = item.get("cardType") == GIFT_VOUCHER
-    units = int(transaction["amount"])
-    view: dict[str, Any] = {
-        "id": rollback_id,
-        "object": "redemption_rollback",
-        "date": transaction["createdAt"],
-        "customer_id": derived_customer_id(tenant_id, item.get("userId")),
-        "tracking_id": item.get("userId"),
-        "metadata": item.get("metadata") or {},
-        "amount": -units,
-        "redemption": REDEMPTION_PREFIX + item["id"],
-        "reason": reason,
-        "result": "SUCCESS",
-        "status": "SUCCEEDED",
-        "order": _order_view(item),
-        "channel": {"channel_type": "API"},
-        "related_object_type": "voucher",
-        "related_object_id": item.get("voucherId"),
-    }
-    if gift:
-        view["gift"] = {"amount": units}
-    else:
-        view["loyalty_card"] = {"points": units}
-    return {name: value for name, value in view.items() if value is not None}
 
 
 def rollback_input(body: Any, query: dict[str, str]) -> RollbackInput:

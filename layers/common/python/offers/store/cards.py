@@ -19,18 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from offers.store import keys
+from offers.store.points_buckets import PointsBucketStore
 from offers.store.table import ConditionFailed, Page, Table, TransactionCancelled
 
-CAMPAIGN_ENTITY = "CARD_CAMPAIGN"
 CARD_ENTITY = "CARD"
 TRANSACTION_ENTITY = "CARD_TRANSACTION"
-BUCKET_ENTITY = "POINTS_BUCKET"
 SOURCE_ENTITY = "CARD_SOURCE"
-GENERATION_ENTITY = "CARD_GENERATION"
-
-
-class CampaignNameTaken(Exception):
-    pass
 
 
 class CardExists(Exception):
@@ -83,55 +77,11 @@ def transaction_item(tenant_id: str, transaction: dict[str, Any]) -> dict[str, A
     }
 
 
-def bucket_item(tenant_id: str, bucket: dict[str, Any], *, active: bool = True) -> dict[str, Any]:
-    index = keys.points_bucket_index_attributes(
-        tenant_id,
-        code=bucket["code"],
-        campaign_id=bucket.get("campaignId"),
-        expires_at=bucket["expiresAt"],
-        bucket_id=bucket["id"],
-        active=active,
-    )
-    return {**bucket, "entity": BUCKET_ENTITY, "tenantId": tenant_id, **index}
-
-
 class CardStore:
     def __init__(self, table: Table | None = None):
         self.table = table or Table()
 
-    # -- campaigns --------------------------------------------------------------------------------
-
-    def create_campaign(
-        self, tenant_id: str, campaign: dict[str, Any], generation: dict[str, Any] | None
-    ) -> None:
-        """The campaign, its name pointer (names are unique) and its card generation job, at once."""
-        operations = [
-            self.table.put_op(
-                {**keys.card_campaign_key(tenant_id, campaign["id"]), "entity": CAMPAIGN_ENTITY, **campaign},
-                condition="attribute_not_exists(pk)",
-            ),
-            self.table.put_op(
-                {**keys.card_campaign_name_key(tenant_id, campaign["name"]), "campaignId": campaign["id"]},
-                condition="attribute_not_exists(pk)",
-            ),
-        ]
-        if generation is not None:
-            operations.append(
-                self.table.put_op(
-                    {
-                        **keys.card_generation_key(tenant_id, campaign["id"]),
-                        "entity": GENERATION_ENTITY,
-                        **generation,
-                    },
-                    condition="attribute_not_exists(pk)",
-                )
-            )
-        try:
-            self.table.transact_write(operations)
-        except TransactionCancelled as error:
-            if error.failed(1):
-                raise CampaignNameTaken(campaign["name"]) from error
-            raise
+    # -- campaigns (reads; writes: store/card_campaigns.py) ---------------------------------------
 
     def get_campaign(self, tenant_id: str, campaign_id: str) -> dict[str, Any] | None:
         return self.table.get(keys.card_campaign_key(tenant_id, campaign_id), consistent=True)
@@ -139,29 +89,6 @@ class CardStore:
     def campaign_id_by_name(self, tenant_id: str, name: str) -> str | None:
         pointer = self.table.get(keys.card_campaign_name_key(tenant_id, name), consistent=True)
         return pointer["campaignId"] if pointer else None
-
-    def get_generation(self, tenant_id: str, campaign_id: str) -> dict[str, Any] | None:
-        return self.table.get(keys.card_generation_key(tenant_id, campaign_id), consistent=True)
-
-    def generation_progress_op(
-        self, tenant_id: str, campaign_id: str, generated: int, expected: int
-    ) -> dict[str, Any]:
-        """Progress of the generation, moved only from the count this batch started at (a retried
-        invocation of the same batch fails here and writes nothing)."""
-        return self.table.update_op(
-            keys.card_generation_key(tenant_id, campaign_id),
-            "SET generated = :generated",
-            condition="generated = :expected",
-            values={":generated": generated, ":expected": expected},
-        )
-
-    def finish_generation(self, tenant_id: str, campaign_id: str, status: str, now: str) -> None:
-        self.table.update(
-            keys.card_generation_key(tenant_id, campaign_id),
-            "SET #status = :status, finishedAt = :now",
-            names={"#status": "status"},
-            values={":status": status, ":now": now},
-        )
 
     # -- cards ------------------------------------------------------------------------------------
 
@@ -185,7 +112,7 @@ class CardStore:
         if transaction is not None:
             operations.append(self.table.put_op(transaction_item(tenant_id, transaction)))
         for bucket in buckets:
-            operations.append(self.table.put_op(self._bucket(tenant_id, bucket)))
+            operations.append(PointsBucketStore(self.table).put_op(tenant_id, bucket))
         return operations
 
     def create(
@@ -383,94 +310,8 @@ class CardStore:
         )
         return [*active, *expired]
 
-    # -- points buckets ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _bucket(tenant_id: str, bucket: dict[str, Any]) -> dict[str, Any]:
-        key = keys.points_bucket_key(tenant_id, bucket["code"], bucket["expiresAt"], bucket["id"])
-        return {**key, **bucket_item(tenant_id, bucket)}
-
-    def bucket_put_op(self, tenant_id: str, bucket: dict[str, Any]) -> dict[str, Any]:
-        return self.table.put_op(self._bucket(tenant_id, bucket))
-
-    def bucket_take_op(
-        self, tenant_id: str, bucket: dict[str, Any], remaining: int, now: str
-    ) -> dict[str, Any]:
-        """Leave ``remaining`` points in an active bucket, or delete it when none are left.
-        Unconditioned: the card's version condition in the same transaction guards it."""
-        key = {keys.PK: bucket[keys.PK], keys.SK: bucket[keys.SK]}
-        if remaining <= 0:
-            return self.table.delete_op(key)
-        return self.table.update_op(
-            key, "SET remaining = :remaining, updatedAt = :now", values={":remaining": remaining, ":now": now}
-        )
-
-    def bucket_give_back_op(
-        self, tenant_id: str, bucket: dict[str, Any], points: int, now: str
-    ) -> dict[str, Any]:
-        """Points a rollback returns to the bucket they came from; it is recreated if it was used
-        up (or expired: then the next expiry run takes them out again)."""
-        item = self._bucket(tenant_id, {**bucket, "remaining": 0, "updatedAt": now})
-        key = {keys.PK: item.pop(keys.PK), keys.SK: item.pop(keys.SK)}
-        item.pop("remaining")
-        names, values, clauses = {}, {":points": points}, []
-        for i, (name, value) in enumerate(item.items()):
-            names[f"#b{i}"], values[f":b{i}"] = name, value
-            clauses.append(
-                f"#b{i} = if_not_exists(#b{i}, :b{i})" if name != "updatedAt" else f"#b{i} = :b{i}"
-            )
-        return self.table.update_op(
-            key, "SET " + ", ".join(clauses) + " ADD remaining :points", names=names, values=values
-        )
-
-    def bucket_expire_ops(
-        self, tenant_id: str, bucket: dict[str, Any], version: int, now: str
-    ) -> list[dict[str, Any]]:
-        """An active bucket becomes an expired record (``PX#``, out of the expiry queue)."""
-        key = {keys.PK: bucket[keys.PK], keys.SK: bucket[keys.SK]}
-        expired = {
-            name: value
-            for name, value in bucket.items()
-            if name not in (keys.PK, keys.SK) and not name.startswith("gsi")
-        }
-        expired |= {
-            "status": "EXPIRED",
-            "expiredPoints": int(bucket.get("remaining", 0)),
-            "remaining": 0,
-            "updatedAt": now,
-        }
-        index = keys.points_bucket_index_attributes(
-            tenant_id,
-            code=bucket["code"],
-            campaign_id=bucket.get("campaignId"),
-            expires_at=bucket["expiresAt"],
-            bucket_id=bucket["id"],
-            active=False,
-        )
-        sort = keys.points_bucket_sort(bucket["expiresAt"], f"{bucket['id']}#{version:012d}", expired=True)
-        return [
-            self.table.delete_op(key),
-            self.table.put_op({keys.PK: bucket[keys.PK], keys.SK: sort, **expired, **index}),
-        ]
-
-    def expiring_buckets(
-        self, shard: int, before: str, *, limit: int = 100, start_key: keys.Key | None = None
-    ) -> Page:
-        """Active buckets of every tenant whose expiry sorts before ``before`` (the job's queue)."""
-        return self.table.query(
-            keys.points_expiry_partition(shard),
-            index=keys.GSI3[0],
-            partition_attribute=keys.GSI3[1],
-            sort_condition="#sk < :before",
-            names={"#sk": keys.GSI3[2]},
-            values={":before": before},
-            limit=limit,
-            start_key=start_key,
-        )
-
 
 __all__ = [
-    "CampaignNameTaken",
     "CardChanged",
     "CardExists",
     "CardState",
