@@ -171,9 +171,8 @@ def get_voucher(tenant_id: str, code: str) -> dict[str, Any]:
 def list_transactions(
     tenant_id: str, code: str, *, limit: int, starting_after_id: str | None, oldest_first: bool
 ) -> dict[str, Any]:
-    """GET /v1/vouchers/{code}/transactions: newest first unless ``order=created_at``."""
-    if _store.get_card(tenant_id, code) is None:
-        raise VoucherNotFound(code)
+    """GET /v1/vouchers/{code}/transactions: newest first unless ``order=created_at``. One Query;
+    the card is read only when the page is empty (no card, or no transactions yet)."""
     after = None
     if starting_after_id:
         after = version_of_transaction_id(starting_after_id)
@@ -184,6 +183,8 @@ def list_transactions(
     page = _store.transactions(
         tenant_id, code, limit=limit, after_version=after, newest_first=not oldest_first
     )
+    if not page.items and _store.get_card(tenant_id, code) is None:
+        raise VoucherNotFound(code)
     data = [transaction_view(item) for item in page.items]
     body: dict[str, Any] = {
         "object": "list",

@@ -54,7 +54,7 @@ class PointsBucketStore:
     def give_back_op(self, tenant_id: str, bucket: dict[str, Any], points: int, now: str) -> dict[str, Any]:
         """Points a rollback returns to the bucket they came from; it is recreated if it was used
         up (or expired: then the next expiry run takes them out again)."""
-        item = self._bucket(tenant_id, {**bucket, "remaining": 0, "updatedAt": now})
+        item = self._bucket(tenant_id, {**bucket, "status": "ACTIVE", "remaining": 0, "updatedAt": now})
         key = {keys.PK: item.pop(keys.PK), keys.SK: item.pop(keys.SK)}
         item.pop("remaining")
         names, values, clauses = {}, {":points": points}, []
