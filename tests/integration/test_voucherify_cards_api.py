@@ -464,3 +464,31 @@ def test_given_a_loyalty_card_then_the_voucher_balance_route_takes_amount_as_poi
         "POINTS_REMOVAL",
     ]
     assert _assert_invariant(v1, "CLUB-4") == 20
+
+
+def test_given_a_card_generation_cut_short_when_run_again_then_it_resumes_and_makes_each_card_once(
+    v1: AppKeyClient,
+):
+    from offers.services import card_campaigns
+
+    handed_over: list[dict] = []
+    with mock.patch.object(card_campaigns, "_invoke_worker", handed_over.append):
+        created = _ok(
+            v1.request("POST", "/v1/campaigns", {**GIFT_PROGRAM, "name": "resumed", "vouchers_count": 75})
+        )
+        clock = iter([30_000, 5_000])  # time for one batch, then too little: hand over
+        cut = card_campaigns.run_generation(_tenant(v1), created["id"], lambda: next(clock))
+        finished = card_campaigns.run_generation(_tenant(v1), created["id"])
+        again = card_campaigns.run_generation(_tenant(v1), created["id"])  # a duplicate invocation
+
+    cards = list(
+        CardStore().table.query_all(
+            keys.campaign_cards_partition(_tenant(v1), created["id"]),
+            index=keys.GSI1[0],
+            partition_attribute=keys.GSI1[1],
+        )
+    )
+    assert [job["action"] for job in handed_over] == ["generate_cards", "generate_cards"]  # start, hand-over
+    assert (cut["generated"], cut["status"]) == (30, "IN_PROGRESS")
+    assert (finished["generated"], finished["status"]) == (75, "DONE") and again == finished
+    assert len(cards) == len({card["code"] for card in cards}) == 75

@@ -201,8 +201,8 @@ def run_generation(
 
     campaign = find_campaign(tenant_id, campaign_id)
     generation = _campaigns.get_generation(tenant_id, campaign_id)
-    if generation is None:
-        return None
+    if generation is None or generation.get("status") != "IN_PROGRESS":
+        return generation  # nothing to make, or finished by an earlier invocation
     template = campaign["voucher"]
     initial = int(
         (template.get("gift") or {}).get("amount") or (template.get("loyalty_card") or {}).get("points") or 0
