@@ -9,7 +9,7 @@ from offers.services import card_campaigns
 app = VoucherifyResolver()
 
 
-@app.post("/v1/campaigns", responses=answers(200, errors=(404,)))
+@app.post("/v1/campaigns", responses=answers(200))
 def create_campaign(body: CampaignInput):
     return ok(card_campaigns.create_campaign(app.tenant_id, body))
 

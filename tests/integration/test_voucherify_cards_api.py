@@ -492,3 +492,22 @@ def test_given_a_card_generation_cut_short_when_run_again_then_it_resumes_and_ma
     assert (cut["generated"], cut["status"]) == (30, "IN_PROGRESS")
     assert (finished["generated"], finished["status"]) == (75, "DONE") and again == finished
     assert len(cards) == len({card["code"] for card in cards}) == 75
+
+
+def test_given_a_card_that_keeps_changing_then_the_retries_end_in_503_with_retry_after(v1: AppKeyClient):
+    from offers.services import card_changes
+    from offers.store.cards import CardChanged
+
+    _ok(v1.request("POST", "/v1/vouchers/GIFT-9", {"type": "GIFT_VOUCHER", "gift": {"amount": 1000}}))
+    card = CardStore().get_card(_tenant(v1), "GIFT-9")
+    lost = CardChanged(card)
+
+    with (
+        mock.patch.object(card_changes, "CHANGE_ATTEMPTS", 3),
+        mock.patch.object(CardStore, "write_change", side_effect=lost) as write,
+    ):
+        response = v1.request("POST", "/v1/vouchers/GIFT-9/balance", {"amount": -100})
+
+    assert response.status == 503 and response.headers["retry-after"] == "1"
+    assert write.call_count == 3
+    assert _assert_invariant(v1, "GIFT-9") == 1000

@@ -56,14 +56,12 @@ def read_card(tenant_id: str, code: str) -> CardState:
     return state
 
 
-def change_card(
-    tenant_id: str, code: str, plan: Plan, *, state: CardState | None = None, attempts: int = CHANGE_ATTEMPTS
-) -> Change:
+def change_card(tenant_id: str, code: str, plan: Plan, *, state: CardState | None = None) -> Change:
     """Plan and write one change; raises what ``plan`` raises, ``SourceAlreadyUsed`` for a
     repeated source_id, and ``TransactionCancelled`` for a failed condition of the caller's own
     operations (their positions: after the card, the transaction, the marker, the buckets)."""
     state = state or read_card(tenant_id, code)
-    for attempt in range(attempts):
+    for attempt in range(CHANGE_ATTEMPTS):
         change = plan(state)
         try:
             _store.write_change(
