@@ -19,6 +19,7 @@ from voucherify.models.loyalties_members_balance_update_request_body import (
 )
 from voucherify.models.redemptions_redeem_request_body import RedemptionsRedeemRequestBody
 from voucherify.models.vouchers_balance_update_request_body import VouchersBalanceUpdateRequestBody
+from voucherify.models.vouchers_create_request_body import VouchersCreateRequestBody
 from voucherify.models.vouchers_create_with_specific_code_request_body import (
     VouchersCreateWithSpecificCodeRequestBody,
 )
@@ -227,3 +228,10 @@ def test_a_loyalty_card_from_its_program_through_spends_rollback_and_expiry(
     assert assert_ledger_proves_balance(sdk, "CLUB-E2E-1") == 200
     with pytest.raises(NotFoundException):
         sdk.vouchers.get_voucher("CLUB-E2E-UNKNOWN")
+    generated = sdk.vouchers.generate_random_code(
+        VouchersCreateRequestBody.from_dict(
+            {"type": "LOYALTY_CARD", "campaign": "club-e2e", "code_config": {"prefix": "M-", "length": 6}}
+        )
+    )
+    assert generated.code.startswith("M-") and len(generated.code) == 8
+    assert (generated.loyalty_card.balance, generated.campaign) == (200, "club-e2e")
