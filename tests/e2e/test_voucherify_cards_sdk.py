@@ -118,7 +118,9 @@ def test_a_gift_card_from_its_program_to_a_rolled_back_spend(sdk: Sdk):
     assert '"key":"not_enough_balance"' in too_much.value.body.replace(" ", "")
     assert (rolled.gift.amount, rolled.redemption, rolled.status) == (2500, spent.id, "SUCCEEDED")
     assert twice.value.status == 409
-    types = [tx.type for tx in reversed(ledger(sdk, "GIFT-E2E-1"))]
+    oldest_first = sdk.vouchers.list_voucher_transactions("GIFT-E2E-1", limit=10, order="id").data
+    assert [tx.id for tx in oldest_first] == [tx.id for tx in reversed(ledger(sdk, "GIFT-E2E-1"))]
+    types = [tx.type for tx in oldest_first]
     assert types == ["CREDITS_ADDITION", "CREDITS_ADDITION", "CREDITS_REDEMPTION", "CREDITS_REFUND"]
     assert assert_ledger_proves_balance(sdk, "GIFT-E2E-1") == 3000
 

@@ -144,16 +144,16 @@ def rule_expiry(rule: Mapping[str, Any] | None, now: datetime) -> datetime | Non
 
 
 def transaction_id(version: int) -> str:
-    """``vtx_`` + 12 random hex + the ledger position as 8 hex: unique, and it finds its place
-    in the card's ledger (``starting_after_id``) without a lookup."""
-    return f"vtx_{secrets.token_hex(6)}{version:08x}"
+    """``vtx_`` + the ledger position as 8 hex + 12 random hex: unique, sorted like the card's
+    ledger, and it finds its place in it (``starting_after_id``) without a lookup."""
+    return f"vtx_{version:08x}{secrets.token_hex(6)}"
 
 
 def version_of_transaction_id(transaction_id: str) -> int | None:
     if not transaction_id.startswith("vtx_") or len(transaction_id) != 24:
         return None
     try:
-        return int(transaction_id[-8:], 16)
+        return int(transaction_id[4:12], 16)
     except ValueError:
         return None
 
