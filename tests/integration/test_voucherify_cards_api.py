@@ -511,3 +511,31 @@ def test_given_a_card_that_keeps_changing_then_the_retries_end_in_503_with_retry
     assert response.status == 503 and response.headers["retry-after"] == "1"
     assert write.call_count == 3
     assert _assert_invariant(v1, "GIFT-9") == 1000
+
+
+def test_given_a_spend_racing_the_expiry_then_expiry_takes_only_what_is_left_and_nothing_twice(
+    v1: AppKeyClient,
+):
+    now = datetime.now(UTC)
+    _ok(v1.request("POST", "/v1/vouchers/CLUB-5", {"type": "LOYALTY_CARD", "loyalty_card": {"points": 5}}))
+    soon = _iso(now + timedelta(days=1))
+    body = {"points": 40, "expiration_type": "CUSTOM_DATE", "expiration_date": soon}
+    _ok(v1.request("POST", "/v1/loyalties/members/CLUB-5/balance", body))
+    real_read = CardStore.read_state
+    raced = []
+
+    def read_then_spend(self, tenant_id, code):
+        state = real_read(self, tenant_id, code)
+        if not raced:  # the job has read the card; a spend of 30 (from the due bucket) commits first
+            raced.append(True)
+            spend = {"redeemables": [{"object": "voucher", "id": "CLUB-5", "reward": {"points": 30}}]}
+            _ok(v1.request("POST", "/v1/redemptions", spend))
+        return state
+
+    with mock.patch.object(CardStore, "read_state", read_then_spend):
+        ran = card_expiry.run_expiry(now + timedelta(days=2))
+
+    assert (ran["expiredBuckets"], ran["expiredPoints"]) == (1, 10)
+    types = [tx["type"] for tx in _ledger(v1, "CLUB-5")]
+    assert types == ["POINTS_ADDITION", "POINTS_ADDITION", "POINTS_REDEMPTION", "POINTS_EXPIRATION"]
+    assert _assert_invariant(v1, "CLUB-5") == 5
