@@ -218,7 +218,7 @@ def test_given_a_gift_card_spend_then_rolled_back_once_the_export_and_the_custom
     body = {
         "redeemables": [{"object": "voucher", "id": "GIFT-3", "gift": {"credits": 1200}}],
         "order": {"source_id": "ord-77", "amount": 4000},
-        "customer": {"source_id": "cara"},
+        "customer": {"source_id": "cara", "name": "Cara Doe"},
     }
 
     redeemed = _ok(v1.request("POST", "/v1/redemptions", body))
@@ -247,8 +247,12 @@ def test_given_a_gift_card_spend_then_rolled_back_once_the_export_and_the_custom
     assert ledger[1]["details"]["redemption"]["id"] == redemption["id"]
     assert ledger[2]["details"]["rollback"]["id"] == rolled["id"]
     assert _assert_invariant(v1, "GIFT-3") == 3000
-    customer = _ok(v1.request("GET", "/v1/customers/cara"))["summary"]["redemptions"]
-    assert (customer["total_redeemed"], customer["total_rolled_back"]) == (1, 1)
+    customer = _ok(v1.request("GET", "/v1/customers/cara"))
+    assert customer["name"] == "Cara Doe"
+    assert (
+        customer["summary"]["redemptions"]["total_redeemed"],
+        customer["summary"]["redemptions"]["total_rolled_back"],
+    ) == (1, 1)
     fields = ["id", "voucher_code", "customer_source_id", "order_id", "order_amount", "gift_amount", "result"]
     done = export(v1, {"exported_object": "redemption", "parameters": {"fields": fields}})
     assert done["status"] == "DONE", done

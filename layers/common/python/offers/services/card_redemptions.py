@@ -28,6 +28,7 @@ from offers.services.card_redemption_views import (
     redemption_view,
     rollback_view,
 )
+from offers.services.customers import upsert_customer
 from offers.services.voucherify_fields import customer_id as derived_customer_id
 from offers.settings import get_settings
 from offers.store import keys
@@ -170,6 +171,11 @@ def redeem(tenant_id: str, data: RedemptionInput) -> dict[str, Any]:
         )
 
     change = change_card(tenant_id, code, plan, state=state)
+    if data.customer is not None and data.customer.source_id:
+        # Details sent with a source_id (name, email, ...) are kept, as Voucherify keeps them: an
+        # idempotent upsert once the spend is in (its transaction made the customer if new).
+        if any(value is not None for name, value in data.customer if name != "source_id"):
+            upsert_customer(tenant_id, data.customer)
     return {
         "redemptions": [redemption_view(tenant_id, change.result)],
         "order": order_view(change.result),
