@@ -171,11 +171,15 @@ def redeem(tenant_id: str, data: RedemptionInput) -> dict[str, Any]:
         )
 
     change = change_card(tenant_id, code, plan, state=state)
-    if data.customer is not None and data.customer.source_id:
-        # Details sent with a source_id (name, email, ...) are kept, as Voucherify keeps them: an
-        # idempotent upsert once the spend is in (its transaction made the customer if new).
-        if any(value is not None for name, value in data.customer if name != "source_id"):
-            upsert_customer(tenant_id, data.customer)
+    # Details sent with a source_id (name, email, ...) are kept, as Voucherify keeps them: an
+    # idempotent upsert once the spend is in (its transaction made the customer if new).
+    customer = data.customer
+    if (
+        customer is not None
+        and customer.source_id
+        and any(v is not None for n, v in customer if n != "source_id")
+    ):
+        upsert_customer(tenant_id, customer)
     return {
         "redemptions": [redemption_view(tenant_id, change.result)],
         "order": order_view(change.result),
