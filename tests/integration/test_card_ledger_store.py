@@ -15,6 +15,7 @@ NOW = "2026-01-01T00:00:00.000Z"
 def _card(code: str = "GIFT-1") -> dict:
     return {
         "code": code,
+        "id": f"v_{code}",
         "campaignId": "camp_1",
         "type": "GIFT_VOUCHER",
         "balance": 0,

@@ -164,8 +164,15 @@ def create_voucher(tenant_id: str, data: VoucherInput, path_code: str | None = N
 # -- reading -----------------------------------------------------------------------------------
 
 
+def resolve_code(tenant_id: str, code_or_id: str) -> str:
+    """The card's code from its code or its ``v_`` id (one GetItem, only for an id)."""
+    if code_or_id.startswith("v_"):
+        return _store.code_of_id(tenant_id, code_or_id) or code_or_id
+    return code_or_id
+
+
 def get_voucher(tenant_id: str, code: str) -> dict[str, Any]:
-    return voucher_view(read_card(tenant_id, code))
+    return voucher_view(read_card(tenant_id, resolve_code(tenant_id, code)))
 
 
 def list_transactions(
@@ -173,6 +180,7 @@ def list_transactions(
 ) -> dict[str, Any]:
     """GET /v1/vouchers/{code}/transactions: newest first unless ``order=created_at``. One Query;
     the card is read only when the page is empty (no card, or no transactions yet)."""
+    code = resolve_code(tenant_id, code)
     after = None
     if starting_after_id:
         after = version_of_transaction_id(starting_after_id)
@@ -279,6 +287,7 @@ def update_balance(
     points_only: bool = False,
 ) -> dict[str, Any]:
     """Add (positive) or remove (negative) credits or points; answers the balance object."""
+    code = resolve_code(tenant_id, code)
 
     def plan(state: CardState) -> Change:
         card = state.card

@@ -109,6 +109,8 @@ class CardStore:
                 condition="attribute_not_exists(pk)",
             )
         ]
+        pointer = {**keys.card_id_key(tenant_id, card["id"]), "entity": "CARD_ID", "code": card["code"]}
+        operations.append(self.table.put_op(pointer))
         if transaction is not None:
             operations.append(self.table.put_op(transaction_item(tenant_id, transaction)))
         for bucket in buckets:
@@ -128,6 +130,11 @@ class CardStore:
             if error.failed(0):
                 raise CardExists(card["code"]) from error
             raise
+
+    def code_of_id(self, tenant_id: str, voucher_id: str) -> str | None:
+        """The code of the card whose ``v_`` id this is, or None."""
+        pointer = self.table.get(keys.card_id_key(tenant_id, voucher_id), consistent=True)
+        return pointer["code"] if pointer else None
 
     def get_card(self, tenant_id: str, code: str) -> dict[str, Any] | None:
         return self.table.get(keys.card_key(tenant_id, code), consistent=True)

@@ -686,6 +686,11 @@ def card_key(tenant_id: str, code: str) -> Key:
     return {PK: card_partition(tenant_id, code), SK: CARD_SK}
 
 
+def card_id_key(tenant_id: str, voucher_id: str) -> Key:
+    """The pointer from a card's ``v_`` id to its code (attribute ``code``): the API takes either."""
+    return {PK: f"{tenant_prefix(tenant_id)}VOUCHERID#{part(voucher_id)}", SK: "VOUCHERID"}
+
+
 def card_shard(code: str) -> int:
     return zlib.crc32(code.encode()) % CARD_SHARDS
 
