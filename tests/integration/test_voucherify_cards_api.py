@@ -5,12 +5,14 @@ each; lost races and transaction conflicts."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
 from botocore.exceptions import ClientError
 
+from local.gateway import HttpRequest
 from local.stack import LocalStack
 from offers.services import card_expiry
 from offers.store import keys
@@ -547,3 +549,37 @@ def test_given_a_spend_racing_the_expiry_then_expiry_takes_only_what_is_left_and
     types = [tx["type"] for tx in _ledger(v1, "CLUB-5")]
     assert types == ["POINTS_ADDITION", "POINTS_ADDITION", "POINTS_REDEMPTION", "POINTS_EXPIRATION"]
     assert _assert_invariant(v1, "CLUB-5") == 5
+
+
+def test_given_an_idempotency_key_when_a_spend_is_retried_then_it_answers_the_first_and_spends_once(
+    v1: AppKeyClient,
+):
+    _ok(v1.request("POST", "/v1/vouchers/GIFT-10", {"type": "GIFT_VOUCHER", "gift": {"amount": 1000}}))
+    body = {"redeemables": [{"object": "voucher", "id": "GIFT-10", "gift": {"credits": 600}}]}
+
+    def spend(payload: dict, key: str):
+        return v1.send(
+            HttpRequest(
+                "POST",
+                "/v1/redemptions",
+                "",
+                {
+                    "host": v1.host,
+                    "x-app-id": v1.app_id,
+                    "x-app-token": v1.app_token,
+                    "content-type": "application/json",
+                    "idempotency-key": key,
+                },
+                json.dumps(payload).encode(),
+            )
+        )
+
+    first = spend(body, "order-42-payment")
+    retried = spend(body, "order-42-payment")  # 600 more no longer fits: still the first answer
+    other_body = spend({**body, "order": {"amount": 900}}, "order-42-payment")
+
+    assert first.status == retried.status == 200
+    assert retried.json() == first.json()
+    assert other_body.status == 422 and "idempotency key" in other_body.json()["details"]
+    assert [tx["type"] for tx in _ledger(v1, "GIFT-10")] == ["CREDITS_ADDITION", "CREDITS_REDEMPTION"]
+    assert _assert_invariant(v1, "GIFT-10") == 400

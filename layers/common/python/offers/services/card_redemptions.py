@@ -12,12 +12,14 @@ even when two race.
 
 from __future__ import annotations
 
+import hashlib
+import time
 from typing import Any
 
 from pydantic import ValidationError
 
 from offers.clock import format_timestamp, utc_now
-from offers.errors import Conflict, InvalidInput, NotFound
+from offers.errors import Conflict, InvalidInput, NotFound, OffersError, Unprocessable
 from offers.ids import is_id, new_id
 from offers.models.cards import RedemptionInput, RollbackInput
 from offers.services.card_changes import Change, bucket_changes, change_card, extra_operation_index, read_card
@@ -35,12 +37,15 @@ from offers.store import keys
 from offers.store.cards import CardState
 from offers.store.customers import CustomerNotFound, CustomerStore
 from offers.store.points_buckets import PointsBucketStore
+from offers.store.redemptions import RedemptionStore
 from offers.store.table import Table, TransactionCancelled
 
 _buckets = PointsBucketStore()
 _customers = CustomerStore()
+_redemptions = RedemptionStore()
 ROLLBACK_PREFIX = "rr_"
 CARD_KIND = "CARD"
+IDEMPOTENCY_OPERATION = "card-redemption"
 _CREATED = {"redeemed": 1, "succeeded": 1}
 _ROLLED_BACK = {"rolled_back": 1, "rollback_succeeded": 1}
 
@@ -108,7 +113,21 @@ def _customer_source_id(tenant_id: str, data: RedemptionInput) -> str | None:
     return data.tracking_id
 
 
-def redeem(tenant_id: str, data: RedemptionInput) -> dict[str, Any]:
+def _request_hash(data: RedemptionInput) -> str:
+    return hashlib.sha256(data.model_dump_json(exclude_none=True).encode()).hexdigest()
+
+
+def _replay(record: dict[str, Any], request_hash: str) -> dict[str, Any]:
+    if record["requestHash"] != request_hash:
+        raise Unprocessable(
+            "this idempotency key was used with a different request body", code="IDEMPOTENCY_KEY_REUSED"
+        )
+    return record["response"]
+
+
+def redeem(tenant_id: str, data: RedemptionInput, idempotency_key: str | None = None) -> dict[str, Any]:
+    """One spend. With an Idempotency-Key the answer is stored in the spend's own transaction, and
+    the same key again answers it without spending twice (read only when the write fails)."""
     redeemable = data.redeemables[0]
     if redeemable.object != "voucher":
         raise _invalid(
@@ -120,6 +139,11 @@ def redeem(tenant_id: str, data: RedemptionInput) -> dict[str, Any]:
     redemption_id = new_id()
     order = data.order
     order_id = (order.id or order.source_id) if order else None
+    idempotency = (
+        keys.idempotency_key(tenant_id, IDEMPOTENCY_OPERATION, idempotency_key) if idempotency_key else None
+    )
+    request_hash = _request_hash(data)
+    planned: list[Change] = []
 
     def plan(state: CardState) -> Change:
         card = state.card
@@ -162,15 +186,34 @@ def redeem(tenant_id: str, data: RedemptionInput) -> dict[str, Any]:
                     tenant_id, derived_customer_id(tenant_id, source_id) or "", source_id, _CREATED, now
                 )
             )
-        return Change(
-            transaction,
-            {"balance": transaction["balance"], "updatedAt": now},
-            bucket_changes(tenant_id, takes, now),
-            extra,
-            result=redemption,
+        response = _response(tenant_id, redemption)
+        if idempotency is not None:
+            expires = int(time.time()) + get_settings().idempotency_hours * 3600
+            extra.append(_redemptions.idempotency_put_op(idempotency, request_hash, response, expires, now))
+        planned.append(
+            Change(
+                transaction,
+                {"balance": transaction["balance"], "updatedAt": now},
+                bucket_changes(tenant_id, takes, now),
+                extra,
+                result=response,
+            )
         )
+        return planned[-1]
 
-    change = change_card(tenant_id, code, plan, state=state)
+    try:
+        change = change_card(tenant_id, code, plan, state=state)
+    except TransactionCancelled as cancelled:
+        last = len(planned[-1].extra_operations) - 1 if planned else -1
+        if idempotency is None or last < 0 or not cancelled.failed(extra_operation_index(planned[-1], last)):
+            raise
+        return _replay(_redemptions.table.get(idempotency, consistent=True) or {}, request_hash)
+    except OffersError:
+        # A retry whose spend no longer fits (the first one took the balance) answers the first.
+        record = _redemptions.table.get(idempotency, consistent=True) if idempotency is not None else None
+        if record is None:
+            raise
+        return _replay(record, request_hash)
     # Details sent with a source_id (name, email, ...) are kept, as Voucherify keeps them: an
     # idempotent upsert once the spend is in (its transaction made the customer if new).
     customer = data.customer
@@ -180,10 +223,12 @@ def redeem(tenant_id: str, data: RedemptionInput) -> dict[str, Any]:
         and any(v is not None for n, v in customer if n != "source_id")
     ):
         upsert_customer(tenant_id, customer)
-    return {
-        "redemptions": [redemption_view(tenant_id, change.result)],
-        "order": order_view(change.result),
-    }
+    return change.result
+
+
+def _response(tenant_id: str, redemption: dict[str, Any]) -> dict[str, Any]:
+    order = order_view(redemption)
+    return {"redemptions": [redemption_view(tenant_id, redemption)], **({"order": order} if order else {})}
 
 
 def _bucket_identity(bucket: Any) -> dict[str, Any]:
