@@ -583,3 +583,15 @@ def test_given_an_idempotency_key_when_a_spend_is_retried_then_it_answers_the_fi
     assert other_body.status == 422 and "idempotency key" in other_body.json()["details"]
     assert [tx["type"] for tx in _ledger(v1, "GIFT-10")] == ["CREDITS_ADDITION", "CREDITS_REDEMPTION"]
     assert _assert_invariant(v1, "GIFT-10") == 400
+
+
+def test_given_a_taken_code_or_program_name_then_duplicate_found_and_the_first_stays(v1: AppKeyClient):
+    _ok(v1.request("POST", "/v1/vouchers/GIFT-11", {"type": "GIFT_VOUCHER", "gift": {"amount": 100}}))
+    _ok(v1.request("POST", "/v1/campaigns", {**GIFT_PROGRAM, "vouchers_count": 0}))
+
+    card_again = v1.request("POST", "/v1/vouchers/GIFT-11", {"type": "GIFT_VOUCHER", "gift": {"amount": 999}})
+    name_again = v1.request("POST", "/v1/campaigns", {**GIFT_PROGRAM, "vouchers_count": 0})
+
+    assert card_again.status == 409 and card_again.json()["key"] == "duplicate_found"
+    assert name_again.status == 400 and name_again.json()["key"] == "duplicate_found"
+    assert _assert_invariant(v1, "GIFT-11") == 100

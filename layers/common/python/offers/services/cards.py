@@ -20,7 +20,6 @@ from offers.services.card_changes import Change, VoucherNotFound, bucket_changes
 from offers.services.card_ledger import (
     GIFT_VOUCHER,
     LOYALTY_CARD,
-    balance_details,
     new_transaction,
     plan_spend,
     rule_expiry,
@@ -340,6 +339,3 @@ def _first_result(tenant_id: str, code: str, marker: dict[str, Any]) -> dict[str
     if first is None:  # the marker and its transaction are written together: never apart
         raise VoucherNotFound(code)
     return first["details"]["balance"]
-
-
-__all__ = ["balance_details", "create_voucher", "get_voucher", "update_balance"]
