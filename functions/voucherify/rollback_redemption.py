@@ -4,7 +4,7 @@ redemption's credits or points back, once."""
 from offers.api.answers import answers
 from offers.api.responses import ok
 from offers.api.voucherify import VoucherifyResolver
-from offers.services import card_redemptions
+from offers.services import card_rollbacks
 
 app = VoucherifyResolver()
 
@@ -13,8 +13,8 @@ app = VoucherifyResolver()
 def rollback_redemption(redemption_id: str):
     body = app.json_body_or_invalid() if app.current_event.decoded_body else {}
     query = app.current_event.query_string_parameters or {}
-    data = card_redemptions.rollback_input(body, query)
-    return ok(card_redemptions.rollback(app.tenant_id, redemption_id, data))
+    data = card_rollbacks.rollback_input(body, query)
+    return ok(card_rollbacks.rollback(app.tenant_id, redemption_id, data))
 
 
 lambda_handler = app.lambda_handler

@@ -16,19 +16,16 @@ import hashlib
 import time
 from typing import Any
 
-from pydantic import ValidationError
-
 from offers.clock import format_timestamp, utc_now
-from offers.errors import Conflict, InvalidInput, NotFound, OffersError, Unprocessable
-from offers.ids import is_id, new_id
-from offers.models.cards import RedemptionInput, RollbackInput
+from offers.errors import InvalidInput, OffersError, Unprocessable
+from offers.ids import new_id
+from offers.models.cards import RedemptionInput
 from offers.services.card_changes import Change, bucket_changes, change_card, extra_operation_index, read_card
 from offers.services.card_ledger import GIFT_VOUCHER, new_transaction, plan_spend
 from offers.services.card_redemption_views import (
     REDEMPTION_PREFIX,
     order_view,
     redemption_view,
-    rollback_view,
 )
 from offers.services.customers import upsert_customer
 from offers.services.voucherify_fields import customer_id as derived_customer_id
@@ -36,30 +33,14 @@ from offers.settings import get_settings
 from offers.store import keys
 from offers.store.cards import CardState
 from offers.store.customers import CustomerNotFound, CustomerStore
-from offers.store.points_buckets import PointsBucketStore
 from offers.store.redemptions import RedemptionStore
 from offers.store.table import Table, TransactionCancelled
 
-_buckets = PointsBucketStore()
 _customers = CustomerStore()
 _redemptions = RedemptionStore()
-ROLLBACK_PREFIX = "rr_"
 CARD_KIND = "CARD"
 IDEMPOTENCY_OPERATION = "card-redemption"
 _CREATED = {"redeemed": 1, "succeeded": 1}
-_ROLLED_BACK = {"rolled_back": 1, "rollback_succeeded": 1}
-
-
-class RedemptionNotFound(NotFound):
-    resource_type = "redemption"
-
-    def __init__(self, redemption_id: str):
-        super().__init__(f"redemption {redemption_id} not found")
-        self.resource_id = redemption_id
-
-
-class AlreadyRolledBack(Conflict):
-    code = "already_rolled_back"
 
 
 class CardNotRedeemable(InvalidInput):
@@ -293,96 +274,3 @@ def _redemption_item(
         "takenFromBuckets": taken,
     }
     return {name: value for name, value in item.items() if value is not None}
-
-
-# -- rollback -----------------------------------------------------------------------------------------
-
-
-def rollback(tenant_id: str, redemption_id: str, data: RollbackInput) -> dict[str, Any]:
-    stored_id = redemption_id.removeprefix(REDEMPTION_PREFIX)
-    item = (
-        Table().get(keys.redemption_key(tenant_id, stored_id), consistent=True) if is_id(stored_id) else None
-    )
-    if item is None or item.get("kind") != CARD_KIND:
-        raise RedemptionNotFound(redemption_id)
-    if item.get("status") != "ACTIVE":
-        raise AlreadyRolledBack(f"redemption {redemption_id} was rolled back already")
-    rollback_id = f"{ROLLBACK_PREFIX}{new_id()}"
-    units = int(item.get("giftAmount") or item.get("loyaltyPoints") or 0)
-
-    planned: list[Change] = []
-
-    def plan(state: CardState) -> Change:
-        card = state.card
-        now = format_timestamp(utc_now())
-        details: dict[str, Any] = {
-            "redemption": {"id": REDEMPTION_PREFIX + stored_id},
-            "rollback": {"id": rollback_id},
-        }
-        if item.get("order"):
-            details["order"] = {k: v for k, v in item["order"].items() if k in ("id", "source_id")}
-        transaction = new_transaction(
-            card,
-            kind="REFUND",
-            amount=units,
-            total=int(card.get("total", 0)),
-            now=now,
-            operation="AUTOMATIC",
-            details=details,
-        )
-        buckets = [
-            _buckets.give_back_op(tenant_id, taken["bucket"], int(taken["points"]), now)
-            for taken in item.get("takenFromBuckets") or []
-        ]
-        extra = [
-            Table().update_op(
-                keys.redemption_key(tenant_id, stored_id),
-                "SET #status = :inactive, updatedAt = :now, rolledBackAt = :now, "
-                "rollbackId = :rollback, rollbackReason = :reason",
-                condition="#status = :active",
-                names={"#status": "status"},
-                values={
-                    ":inactive": "INACTIVE",
-                    ":active": "ACTIVE",
-                    ":now": now,
-                    ":rollback": rollback_id,
-                    ":reason": data.reason or "",
-                },
-            )
-        ]
-        if item.get("userId"):
-            source_id = item["userId"]
-            extra.append(
-                _customers.totals_op(
-                    tenant_id, derived_customer_id(tenant_id, source_id) or "", source_id, _ROLLED_BACK, now
-                )
-            )
-        planned.append(
-            Change(transaction, {"balance": transaction["balance"], "updatedAt": now}, buckets, extra)
-        )
-        return planned[-1]
-
-    try:
-        change = change_card(tenant_id, item["couponCode"], plan)
-    except TransactionCancelled as error:
-        if planned and error.failed(extra_operation_index(planned[-1], 0)):
-            raise AlreadyRolledBack(f"redemption {redemption_id} was rolled back already") from error
-        raise
-    return rollback_view(tenant_id, item, rollback_id, change.transaction, data.reason)
-
-
-def rollback_input(body: Any, query: dict[str, str]) -> RollbackInput:
-    """The rollback's options: ``reason`` and ``tracking_id`` from the query (as the SDK sends
-    them) or the body, the body's customer, order and metadata."""
-    if not isinstance(body, dict):
-        raise _invalid("body", "must be a JSON object")
-    fields = {**body}
-    for name in ("reason", "tracking_id"):
-        if query.get(name):
-            fields[name] = query[name]
-    try:
-        return RollbackInput.model_validate(fields)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "body"
-        raise _invalid(where, first["msg"].removeprefix("Value error, ")) from None
