@@ -26,8 +26,12 @@ from offers.services.pricing_index import (
     PricedItem,
     PriceType,
     PromotionIndex,
+    grouped,
 )
-from offers.services.pricing_money import ZERO, prorate
+from offers.services.pricing_money import ZERO, minor_unit, prorate
+
+# A cart promotion's discount and the lines it covers.
+Covered = tuple[CompiledDiscount, list[Line]]
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def _coupon_promotions(
 
 def _cart_candidates(
     lines: Sequence[Line], index: PromotionIndex, coupons: dict[str, str]
-) -> list[tuple[CompiledPromotion, tuple[CompiledDiscount, list[Line]]]]:
+) -> list[tuple[CompiledPromotion, Covered]]:
     """Cart promotions and, for each, its discount and the lines it covers (no clearance lines).
     The discount is the promotion's first one that matches some line."""
     found: dict[str, CompiledPromotion] = {}
@@ -108,7 +112,7 @@ def _cart_candidates(
             if promotion.type in CART_LEVEL_TYPES and allowed(promotion, coupons):
                 found[promotion.id] = promotion
     candidates = []
-    for promotion in sorted(found.values(), key=lambda p: (p.level, p.promo_id)):
+    for promotion in sorted(found.values(), key=lambda p: p.rank):
         covered: dict[int, list[Line]] = {}
         for line in lines:
             if line.item.price_type == PriceType.CLEARANCE:
@@ -125,31 +129,41 @@ def _cart_candidates(
 def _discount_cart(
     lines: Sequence[Line], index: PromotionIndex, coupons: dict[str, str], currency: str
 ) -> None:
-    def amount_of(_: CompiledPromotion, payload: tuple[CompiledDiscount, list[Line]]) -> Decimal:
-        discount, covered = payload
-        subtotal = sum((line.total for line in covered), ZERO)
-        quantity = sum(line.item.quantity for line in covered)
-        return amount_off(discount, subtotal, quantity, currency, per_unit=False)
+    quantum = minor_unit(currency)
 
-    def apply(offer: Offer) -> None:
-        discount, covered = offer.payload
-        amount = min(offer.amount, sum((line.total for line in covered), ZERO))
+    def offers(group: Sequence[tuple[CompiledPromotion, Covered]]) -> list[Offer]:
+        found = []
+        for promotion, (discount, covered) in group:
+            subtotal = sum((line.total for line in covered), ZERO)
+            quantity = sum(line.item.quantity for line in covered)
+            amount = amount_off(discount, subtotal, quantity, quantum, per_unit=False)
+            if amount > 0:
+                found.append((promotion, (discount, covered), amount))
+        return found
+
+    def apply(chosen: list[Offer]) -> None:
+        for promotion, payload, offered in chosen:
+            _apply_one(promotion, payload, offered)
+
+    def _apply_one(promotion: CompiledPromotion, payload: Covered, offered: Decimal) -> None:
+        discount, covered = payload
+        amount = min(offered, sum((line.total for line in covered), ZERO))
         shares = prorate(amount, [line.total for line in covered], currency)
         for line, share in zip(covered, shares, strict=True):
             line.total -= share
             line.discounts.append(
                 Applied(
-                    offer.promotion,
+                    promotion,
                     discount,
                     share,
                     line.item.quantity,
                     Application.CART,
-                    coupons.get(offer.promotion.id),
+                    coupons.get(promotion.id),
                     amount,
                 )
             )
 
-    run_levels(_cart_candidates(lines, index, coupons), amount_of, apply)
+    run_levels(grouped(_cart_candidates(lines, index, coupons)), offers, apply)
 
 
 def price_cart(
