@@ -267,7 +267,7 @@ def plan_task(export_id: str) -> Any:
             type=ExportType.CALCULATED_PRICE,
             status=ExportStatus.IN_PROGRESS,
             filters=[],
-            spec=source.spec([]),
+            spec=source.spec([]).model_dump(mode="json", exclude_none=True),  # as services.exports stores it
             started_at=utc_now(),
         ),
     )

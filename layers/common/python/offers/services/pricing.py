@@ -54,6 +54,8 @@ class Line:
     total_without_discounts: Decimal
     total: Decimal  # after the discounts applied so far
     discounts: list[Applied] = field(default_factory=list)
+    shipping: Decimal | None = None  # evaluate-cart: shipping cost left after SHIPPING promotions
+    shipping_discounts: list[Applied] = field(default_factory=list)
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -73,7 +75,7 @@ def amount_off(
     """What one discount takes off ``base`` (a line total, or covered lines' subtotal) in the
     currency whose minor unit is ``quantum``: a value per unit counts ``quantity`` times when
     ``per_unit``, else once (pricing_amounts)."""
-    return discount.take(base, quantity, quantity if per_unit else 1, quantum)
+    return discount.take(base, quantity, quantity if per_unit else 1, base, quantum)
 
 
 # -- choosing among a level's promotions (step 3) ------------------------------------------------
@@ -167,7 +169,7 @@ def start_line(item: PricedItem) -> Line:
     if unit is None:
         raise NoPrice(f"no price for {item.sku or item.item_id}")
     total = unit * item.quantity
-    return Line(item, unit, total, total)
+    return Line(item, unit, total, total, shipping=item.shipping_cost)
 
 
 def allowed(promotion: CompiledPromotion, coupons: dict[str, str]) -> bool:
@@ -184,7 +186,7 @@ def discount_line(line: Line, index: PromotionIndex, coupons: dict[str, str]) ->
     def offers(group: Sequence[Candidate]) -> list[Offer]:
         base, found = line.total, []
         for promotion, discount in group:
-            amount = discount.take(base, quantity, quantity, quantum)  # amount_off, inlined
+            amount = discount.take(base, quantity, quantity, base, quantum)  # amount_off, inlined
             if amount > 0:
                 found.append((promotion, discount, amount))
         return found

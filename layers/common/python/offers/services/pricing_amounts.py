@@ -13,10 +13,11 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from offers.models.promotions import DiscountUnit
 from offers.services.pricing_money import ZERO
 
-# (base, quantity, times, quantum) -> amount. ``base`` is a line total or covered subtotal,
-# ``quantity`` what minQuantity counts, ``times`` how many times a per-unit value applies
-# (the quantity for a line, 1 for a cart discount), ``quantum`` the currency's minor unit.
-Amount = Callable[[Decimal, int, int, Decimal], Decimal]
+# (base, quantity, times, spent, quantum) -> amount. ``base`` is a line total or covered
+# subtotal, ``quantity`` what minQuantity counts, ``times`` how many times a per-unit value
+# applies (the quantity for a line, 1 for a cart discount), ``spent`` what minSpend compares
+# (the base, except for shipping: the goods), ``quantum`` the currency's minor unit.
+Amount = Callable[[Decimal, int, int, Decimal, Decimal], Decimal]
 
 _ROUNDED_KEPT = 32  # per AMOUNT_OFF discount: (times, quantum) -> value x times, rounded
 
@@ -34,7 +35,7 @@ def compile_amount(
     plain = min_quantity is None and min_spend is None and max_discount is None
     if plain and unit == DiscountUnit.PERCENTAGE_OFF:
 
-        def percentage(base: Decimal, quantity: int, times: int, quantum: Decimal) -> Decimal:
+        def percentage(base: Decimal, quantity: int, times: int, spent: Decimal, quantum: Decimal) -> Decimal:
             amount = (base * factor).quantize(quantum, ROUND_HALF_EVEN)
             return base if amount > base else amount
 
@@ -42,7 +43,7 @@ def compile_amount(
     if plain and unit == DiscountUnit.AMOUNT_OFF:
         rounded: dict[tuple[int, Decimal], Decimal] = {}  # the same few quantities, again and again
 
-        def amount_off(base: Decimal, quantity: int, times: int, quantum: Decimal) -> Decimal:
+        def amount_off(base: Decimal, quantity: int, times: int, spent: Decimal, quantum: Decimal) -> Decimal:
             amount = rounded.get((times, quantum))
             if amount is None:
                 amount = (value * times).quantize(quantum, ROUND_HALF_EVEN)
@@ -52,10 +53,10 @@ def compile_amount(
 
         return amount_off
 
-    def any_discount(base: Decimal, quantity: int, times: int, quantum: Decimal) -> Decimal:
+    def any_discount(base: Decimal, quantity: int, times: int, spent: Decimal, quantum: Decimal) -> Decimal:
         if min_quantity is not None and quantity < min_quantity:
             return ZERO
-        if min_spend is not None and base < min_spend:
+        if min_spend is not None and spent < min_spend:
             return ZERO
         if unit == DiscountUnit.PERCENTAGE_OFF:
             amount = (base * factor).quantize(quantum, ROUND_HALF_EVEN)

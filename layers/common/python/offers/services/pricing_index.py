@@ -20,7 +20,8 @@ from offers.models.promotions import PromotionType, StackingType, TargetOperator
 from offers.services.pricing_amounts import Amount, compile_amount
 
 ITEM_LEVEL_TYPES = frozenset({PromotionType.PRODUCT, PromotionType.QUANTITY})
-CART_LEVEL_TYPES = frozenset({PromotionType.CART})
+CART_LEVEL_TYPES = frozenset({PromotionType.CART, PromotionType.BUYGET, PromotionType.SPEND_GET})
+SHIPPING_TYPES = frozenset({PromotionType.SHIPPING})
 
 
 class PriceType:
@@ -54,6 +55,8 @@ class PricedItem:
     categories: frozenset[str] = frozenset()
     collections: frozenset[str] = frozenset()
     attributes: frozenset[str] = frozenset()
+    shipping_cost: Decimal | None = None  # evaluate-cart: the line's shippingDetails
+    shipping_method_id: str | None = None
 
     @property
     def price_type(self) -> str:
@@ -110,6 +113,12 @@ class CompiledDiscount:
     min_quantity: int | None
     min_spend: Decimal | None
     max_discount: Decimal | None
+    buy_quantity: int | None = None  # BUYGET: buy this many of buy_targets...
+    buy_targets: tuple[CompiledTarget, ...] = ()
+    get_quantity: int = 1  # ... get this many of the discount's targets discounted
+    spend: Decimal | None = None  # SPEND_GET: spend this much on spend_targets first
+    spend_targets: tuple[CompiledTarget, ...] = ()
+    shipping_methods: frozenset[str] = frozenset()  # SHIPPING: only these methods (empty: any)
     # what it takes off a base (pricing_amounts.Amount), compiled once for its unit and conditions
     take: Amount = field(init=False, repr=False, compare=False)
 
@@ -188,6 +197,23 @@ def _targets(targets: Sequence[Any]) -> tuple[CompiledTarget, ...]:
     )
 
 
+def _type_fields(discount: Any) -> dict[str, Any]:
+    """BUYGET's buy condition, SPEND_GET's spend condition, SHIPPING's methods."""
+    fields: dict[str, Any] = {}
+    buy, spend = getattr(discount, "buy", None), getattr(discount, "spend", None)
+    if buy is not None:
+        fields.update(buy_quantity=buy.quantity, buy_targets=_targets(buy.targets))
+        fields["get_quantity"] = getattr(discount, "get_quantity", None) or 1
+    if spend is not None:
+        fields.update(spend=Decimal(spend.amount), spend_targets=_targets(spend.targets))
+    fields["shipping_methods"] = frozenset(getattr(discount, "shipping_method_ids", None) or ())
+    return fields
+
+
+def holds(targets: tuple[CompiledTarget, ...], item: PricedItem) -> bool:
+    return all(target.holds_for(item) for target in targets)
+
+
 def compile_promotion(record: Any) -> CompiledPromotion:
     """From a PromotionRecord (or anything with its attributes)."""
     return CompiledPromotion(
@@ -210,6 +236,7 @@ def compile_promotion(record: Any) -> CompiledPromotion:
                 min_quantity=discount.min_quantity,
                 min_spend=discount.min_spend,
                 max_discount=discount.max_discount,
+                **_type_fields(discount),
             )
             for i, discount in enumerate(record.discounts)
         ),
@@ -265,6 +292,10 @@ def grouped(candidates: Iterable[tuple[CompiledPromotion, Any]]) -> list[list[tu
 Groups = list[list[tuple[CompiledPromotion, CompiledDiscount]]]
 
 
+def _buy_anchor(discount: CompiledDiscount) -> CompiledTarget | None:
+    return next((t for t in discount.buy_targets if t.include and t.type in _INDEXED_TYPES), None)
+
+
 class PromotionIndex:
     """The promotions active at one moment, filed by target. Built once per request (or
     export segment), then asked once per item."""
@@ -282,6 +313,17 @@ class PromotionIndex:
                 else:
                     for value in anchor.values:
                         self._by_target[(anchor.type, value)][order] = _filed(order, promotion, anchor)
+                if discount.buy_quantity is not None:  # BUYGET: a cart holding what to buy finds it
+                    self._file_whole(order, promotion, _buy_anchor(discount))
+
+    def _file_whole(self, order: int, promotion: CompiledPromotion, anchor: CompiledTarget | None) -> None:
+        """Files the promotion to be checked in full (not matched by its discount's targets)."""
+        entry: Filed = (order, promotion, None, ())
+        if anchor is None:
+            self._everywhere[order] = entry
+        else:
+            for value in anchor.values:
+                self._by_target[(anchor.type, value)].setdefault(order, entry)
 
     @classmethod
     def active_at(cls, records: Iterable[Any], at: datetime) -> PromotionIndex:
