@@ -100,6 +100,10 @@ class SpendCondition(RequestModel):
     targets: list[Target] = Field(default_factory=list, max_length=20)
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 ShippingMethodId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
@@ -112,10 +116,13 @@ class Discount(RequestModel):
     max_discount: Amount | None = Field(None, gt=0, max_digits=14, decimal_places=4)
     # per promotion type (docs/pricing.md, step 7): BUYGET needs ``buy`` (and may say
     # ``getQuantity``, default 1), SPEND_GET needs ``spend``; SHIPPING may name shipping methods
-    buy: BuyCondition | None = None
-    get_quantity: int | None = Field(None, ge=1, le=1_000)
-    spend: SpendCondition | None = None
-    shipping_method_ids: list[ShippingMethodId] | None = Field(None, min_length=1, max_length=50)
+    # (left out of answers when absent: promotions of the other types look as they always did)
+    buy: BuyCondition | None = Field(None, exclude_if=_absent)
+    get_quantity: int | None = Field(None, ge=1, le=1_000, exclude_if=_absent)
+    spend: SpendCondition | None = Field(None, exclude_if=_absent)
+    shipping_method_ids: list[ShippingMethodId] | None = Field(
+        None, min_length=1, max_length=50, exclude_if=_absent
+    )
 
     @field_validator("value")
     @classmethod
