@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.integration.test_bad_input import Injected, cancelled_by
 from tests.support.client import TENANT_B, ApiClient
 from tests.support.factories import days_from_now
 
@@ -209,3 +210,42 @@ def test_given_a_list_with_prices_when_its_currency_changes_then_409(api: ApiCli
     refused = api.put(f"/price-lists/{list_id}", {"name": "x", "isDefault": False, "currency": "USD"})
     assert refused.status == 409 and refused.json()["type"] == "PRICE_LIST_CURRENCY_LOCKED"
     assert api.get("/prices/1", query={"priceListId": list_id}).json()["priceMetadata"]["currency"] == "EUR"
+
+
+def test_given_a_batch_naming_one_item_twice_when_saved_then_the_repeat_is_refused_and_the_first_kept(
+    api: ApiClient,
+):
+    list_id = price_list(api)["id"]
+    first = price_body(list_id, item_id=1, sku="A")
+    again = price_body(
+        list_id, item_id=1, sku="A", offers=[{"startAt": days_from_now(-1), "price": {"base": 9}}]
+    )
+    response = api.post("/prices/batch", {"data": [first, again]})
+    assert response.status == 400
+    body = response.json()
+    assert [(e["instance"], e["status"]) for e in body["errors"]] == [("/data/1/itemId", 400)]
+    assert "data[0]" in body["errors"][0]["detail"]
+    assert [p["itemId"] for p in body["data"]] == [1]
+    stored = api.get("/prices/1", query={"priceListId": list_id}).json()
+    assert [o["price"]["base"] for o in stored["data"]] == [first["offers"][0]["price"]["base"]]
+
+
+def test_given_a_transient_failure_on_one_entry_when_a_batch_is_saved_then_that_entry_alone_is_unwritten(
+    api: ApiClient, monkeypatch
+):
+    list_id = price_list(api)["id"]
+    entries = [price_body(list_id, item_id=n, sku=f"S{n}") for n in (1, 2)]
+    injected = Injected(monkeypatch, "transact_write_items", cancelled_by("TransactionConflict"), times=1000)
+    response = api.post("/prices/batch", {"data": entries})
+    assert response.status == 503 and int(response.headers["retry-after"]) >= 1
+    body = response.json()
+    assert body["type"] == "DATA_ERROR" and [e["status"] for e in body["errors"]] == [503, 503]
+    assert injected.calls > 2
+    monkeypatch.undo()
+    assert api.get("/prices", query={"priceListId": list_id}).json()["data"] == []  # no half-written item
+
+    # one entry fails for good, one transiently: 400 (the client must fix something first)
+    Injected(monkeypatch, "transact_write_items", cancelled_by("TransactionConflict"), times=1000)
+    mixed = api.post("/prices/batch", {"data": [entries[0], price_body(999, item_id=3, sku="C")]})
+    assert mixed.status == 400
+    assert [e["status"] for e in mixed.json()["errors"]] == [503, 404]

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from offers.clock import utc_now
-from offers.errors import FieldProblem, InvalidInput, OffersError
+from offers.errors import FieldProblem, InvalidInput, OffersError, TemporarilyUnavailable
 from offers.models.prices import (
     ItemOffers,
     Offer,
@@ -77,6 +77,12 @@ class BatchOutcome:
     saved: list[PriceRecord] = field(default_factory=list)
     failures: list[tuple[int, OffersError]] = field(default_factory=list)
 
+    @property
+    def only_transient(self) -> bool:  # then ``failures`` are all TemporarilyUnavailable
+        """Every failure is transient (throttling, write conflicts): retrying the whole batch
+        is the fix (each entry is an upsert, so the saved ones are saved again unchanged)."""
+        return bool(self.failures) and all(isinstance(e, TemporarilyUnavailable) for _, e in self.failures)
+
 
 def _field(location: tuple[Any, ...]) -> str:
     path = ""
@@ -86,8 +92,12 @@ def _field(location: tuple[Any, ...]) -> str:
 
 
 def save_prices(tenant_id: str, entries: list[dict[str, Any]]) -> BatchOutcome:
-    """Each entry is validated and saved on its own; the ones that fail are reported by index."""
+    """Each entry is validated and saved on its own, atomically (both of its items and the
+    list check in one transaction: an entry is written whole or not at all); the ones that
+    fail are reported by index and the others stay saved. An item may appear once per price
+    list in a batch: a repeat is refused rather than silently replacing the earlier entry."""
     outcome, now, lists = BatchOutcome(), utc_now(), {}
+    seen: dict[tuple[int, int], int] = {}
     for i, entry in enumerate(entries):
         try:
             data = PriceInput.model_validate(entry)
@@ -103,7 +113,13 @@ def save_prices(tenant_id: str, entries: list[dict[str, Any]]) -> BatchOutcome:
         try:
             if data.price_list_id not in lists:
                 lists[data.price_list_id] = _lists.resolve(tenant_id, data.price_list_id)
-            outcome.saved.append(_save(tenant_id, data, lists[data.price_list_id], now))
+            price_list = lists[data.price_list_id]
+            first = seen.setdefault((price_list.id, data.item_id), i)
+            if first != i:
+                raise InvalidInput.for_field(
+                    "itemId", f"item {data.item_id} of price list {price_list.id} is already data[{first}]"
+                )
+            outcome.saved.append(_save(tenant_id, data, price_list, now))
         except OffersError as error:
             outcome.failures.append((i, error))
     return outcome
