@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from offers.clock import utc_now
 from offers.errors import FieldProblem, InvalidInput, OffersError, TemporarilyUnavailable
 from offers.models.prices import (
+    MAX_OFFSET,
     ItemOffers,
     Offer,
     OfferStatus,
@@ -19,6 +20,7 @@ from offers.models.prices import (
     PriceInput,
     PriceListRecord,
     PriceMetadata,
+    PriceOffsetPage,
     PriceRecord,
 )
 from offers.services.pricing_money import to_minor_unit
@@ -153,6 +155,27 @@ def item_offers(
         query=OffsetQuery(size=size, offset=offset, count=len(offers)),
         price_metadata=metadata,
         data=offers[offset : offset + size],
+    )
+
+
+def check_offset(offset: int, size: int, start_cursor: str | None) -> None:
+    """fabric's offset paging: not with a cursor, and ``offset + size`` at most MAX_OFFSET."""
+    if start_cursor is not None:
+        raise InvalidInput.for_field("offset", "offset and startCursor can't be combined: page one way")
+    if offset + size > MAX_OFFSET:
+        raise InvalidInput.for_field(
+            "offset", f"offset + size may be at most {MAX_OFFSET}; page further with startCursor"
+        )
+
+
+def list_prices_at_offset(
+    tenant_id: str, price_list_id: int | None, size: int, offset: int
+) -> PriceOffsetPage:
+    """A list's prices in item id order, offset-paged; ``count`` is the list's number of items."""
+    price_list = _lists.resolve(tenant_id, price_list_id)
+    return PriceOffsetPage(
+        query=OffsetQuery(size=size, offset=offset, count=_prices.count(tenant_id, price_list.id)),
+        data=_prices.offset_page(tenant_id, price_list.id, offset, size),
     )
 
 
