@@ -331,6 +331,9 @@ def main() -> None:
         print(json.dumps(outcome, default=str))
         return
     sizes = [int(size) for size in args.sizes.split(",")]
+    # the naive baseline walks every promotion for every SKU and slows far more than the index
+    # when other processes crowd the cores and caches: read its ratio with the load in mind
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     figures = {}
     for n, size in enumerate(sizes):
         child, endpoint = start_emulation(size, args.promotions)
