@@ -1,4 +1,5 @@
-"""GET /price-lists?size=&startCursor=&sort=&status=&isDefault=: the tenant's price lists."""
+"""GET /price-lists?size=&startCursor=&sort=&status=&isDefault=: the tenant's price lists; with
+``offset``, fabric's offset paging ({query: {size, offset, count}, data}) instead of the cursor."""
 
 from functools import partial
 from typing import Annotated, Literal
@@ -9,7 +10,7 @@ from offers.api.params import Query
 from offers.api.resolver import OffersResolver
 from offers.api.responses import ok
 from offers.models.prices import PriceListSort
-from offers.services import price_lists
+from offers.services import price_lists, prices
 
 app = OffersResolver()
 
@@ -21,7 +22,20 @@ def list_price_lists(
     sort: Annotated[PriceListSort, Query()] = PriceListSort.UPDATED_DESC,
     status: Annotated[Literal["ACTIVE"] | None, Query()] = None,
     is_default: Annotated[bool | None, Query(alias="isDefault")] = None,
+    offset: Annotated[int | None, Query(ge=0)] = None,
 ):
+    if offset is not None:
+        prices.check_offset(offset, size, start_cursor)
+        return ok(
+            price_lists.list_price_lists_at_offset(
+                app.tenant_id,
+                size=size,
+                offset=offset,
+                sort=sort,
+                active_only=status == "ACTIVE",
+                is_default=is_default,
+            )
+        )
     fetch = partial(
         price_lists.list_price_lists, sort=sort, active_only=status == "ACTIVE", is_default=is_default
     )

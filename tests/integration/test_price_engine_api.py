@@ -249,3 +249,57 @@ def test_given_a_price_list_out_of_force_when_evaluated_then_it_prices_nothing_u
     assert inside.status == 200 and inside.json()["data"][0]["offer"]["price"]["lineTotalWithDiscounts"] == 10
     cart = {"cartItems": [{"itemId": 1, "quantity": 1, "priceListId": list_id}]}
     assert api.post("/price-engine/actions/evaluate-cart", cart).json()["cartItems"] == []
+
+
+def test_given_buyget_and_shipping_promotions_when_a_cart_is_evaluated_then_discounts_and_suggestions(
+    api: ApiClient,
+):
+    setup_catalog(api)  # A 100 (item 1), B sale 40 (item 2)
+    buy_a_get_b = promotion_body(
+        name="Buy A, get B or LACE half price",
+        type="BUYGET",
+        discounts=[
+            {
+                "unit": "PERCENTAGE_OFF",
+                "value": 50,
+                "targets": [{"type": "SKU", "operator": "IN", "values": ["B", "LACE"]}],
+                "buy": {"quantity": 1, "targets": [{"type": "SKU", "operator": "IN", "values": ["A"]}]},
+                "getQuantity": 1,
+            }
+        ],
+        eligiblePriceLists=[],
+        limits=[],
+    )
+    free_shipping = promotion_body(
+        name="Free standard shipping over 100",
+        type="SHIPPING",
+        discounts=[{"unit": "PERCENTAGE_OFF", "value": 100, "minSpend": 100, "shippingMethodIds": ["std"]}],
+        eligiblePriceLists=[],
+        limits=[],
+    )
+    for body in (buy_a_get_b, free_shipping):
+        created = api.post("/promotions", body)
+        assert created.status == 201, created.body
+    shipping = {"shippingCost": 7.5, "shippingMethodId": "std", "shippingMethodName": "Standard"}
+    cart = {
+        "cartItems": [
+            {"itemId": 1, "quantity": 2, "shippingDetails": shipping},
+            {"itemId": 2, "quantity": 1, "shippingDetails": {**shipping, "shippingMethodId": "express"}},
+        ]
+    }
+    response = api.post("/price-engine/actions/evaluate-cart", cart)
+    assert response.status == 200, response.body
+    answer = response.json()
+    lines = answer["cartItems"]
+    # two A bought entitle to two get-units; the cart holds one B (40 -> 20) and no LACE
+    assert [line["price"]["lineTotalWithDiscounts"] for line in lines] == [200, 20]
+    assert lines[1]["discounts"][0]["proratedQuantity"] == 1
+    assert [line["shippingDetails"]["shippingDiscount"] for line in lines] == [7.5, 0]
+    assert lines[0]["shippingDetails"]["shippingMethodName"] == "Standard"
+    assert sorted((a["type"], a["amount"]) for a in answer["appliedDiscounts"]) == [
+        ("BUYGET", 20),
+        ("SHIPPING", 7.5),
+    ]
+    assert [(s["sku"], s["quantity"], s["promotionName"]) for s in answer["suggestedProducts"]] == [
+        ("LACE", 1, "Buy A, get B or LACE half price")
+    ]

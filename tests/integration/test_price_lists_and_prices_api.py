@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.integration.test_bad_input import Injected, cancelled_by
 from tests.support.client import TENANT_B, ApiClient
 from tests.support.factories import days_from_now
 
@@ -209,3 +210,84 @@ def test_given_a_list_with_prices_when_its_currency_changes_then_409(api: ApiCli
     refused = api.put(f"/price-lists/{list_id}", {"name": "x", "isDefault": False, "currency": "USD"})
     assert refused.status == 409 and refused.json()["type"] == "PRICE_LIST_CURRENCY_LOCKED"
     assert api.get("/prices/1", query={"priceListId": list_id}).json()["priceMetadata"]["currency"] == "EUR"
+
+
+def test_given_a_batch_naming_one_item_twice_when_saved_then_the_repeat_is_refused_and_the_first_kept(
+    api: ApiClient,
+):
+    list_id = price_list(api)["id"]
+    first = price_body(list_id, item_id=1, sku="A")
+    again = price_body(
+        list_id, item_id=1, sku="A", offers=[{"startAt": days_from_now(-1), "price": {"base": 9}}]
+    )
+    response = api.post("/prices/batch", {"data": [first, again]})
+    assert response.status == 400
+    body = response.json()
+    assert [(e["instance"], e["status"]) for e in body["errors"]] == [("/data/1/itemId", 400)]
+    assert "data[0]" in body["errors"][0]["detail"]
+    assert [p["itemId"] for p in body["data"]] == [1]
+    stored = api.get("/prices/1", query={"priceListId": list_id}).json()
+    assert [o["price"]["base"] for o in stored["data"]] == [first["offers"][0]["price"]["base"]]
+
+
+def test_given_a_transient_failure_on_one_entry_when_a_batch_is_saved_then_that_entry_alone_is_unwritten(
+    api: ApiClient, monkeypatch
+):
+    list_id = price_list(api)["id"]
+    entries = [price_body(list_id, item_id=n, sku=f"S{n}") for n in (1, 2)]
+    injected = Injected(monkeypatch, "transact_write_items", cancelled_by("TransactionConflict"), times=1000)
+    response = api.post("/prices/batch", {"data": entries})
+    assert response.status == 503 and int(response.headers["retry-after"]) >= 1
+    body = response.json()
+    assert body["type"] == "DATA_ERROR" and [e["status"] for e in body["errors"]] == [503, 503]
+    assert injected.calls > 2
+    monkeypatch.undo()
+    assert api.get("/prices", query={"priceListId": list_id}).json()["data"] == []  # no half-written item
+
+    # one entry fails for good, one transiently: 400 (the client must fix something first)
+    Injected(monkeypatch, "transact_write_items", cancelled_by("TransactionConflict"), times=1000)
+    mixed = api.post("/prices/batch", {"data": [entries[0], price_body(999, item_id=3, sku="C")]})
+    assert mixed.status == 400
+    assert [e["status"] for e in mixed.json()["errors"]] == [503, 404]
+
+
+# -- fabric's offset paging (size, offset -> query {size, offset, count}) ---------------------------
+
+
+def test_given_price_lists_when_listed_with_an_offset_then_fabric_offset_pages_with_the_count(api: ApiClient):
+    ids = [price_list(api, name=f"List {n}", isDefault=n == 3)["id"] for n in range(5)]
+    price_list(api.as_tenant(TENANT_B))
+    page = api.get("/price-lists", query={"sort": "+id", "size": 2, "offset": 1})
+    assert page.status == 200, page.body
+    body = page.json()
+    assert body["query"] == {"size": 2, "offset": 1, "count": 5}
+    assert [p["id"] for p in body["data"]] == ids[1:3]
+    last = api.get("/price-lists", query={"sort": "-id", "size": 10, "offset": 4}).json()
+    assert ([p["id"] for p in last["data"]], last["query"]["count"]) == ([ids[0]], 5)
+    defaults = api.get("/price-lists", query={"isDefault": "true", "offset": 0}).json()
+    assert ([p["id"] for p in defaults["data"]], defaults["query"]["count"]) == ([ids[3]], 1)
+    past_the_end = api.get("/price-lists", query={"offset": 50}).json()
+    assert past_the_end == {"query": {"size": 10, "offset": 50, "count": 5}, "data": []}
+    assert "nextCursor" in api.get("/price-lists").json()["query"]  # no offset: cursor paging, as before
+    both = api.get("/price-lists", query={"offset": 0, "startCursor": "x"})
+    assert both.status == 400 and "offset" in both.json()["message"]
+    assert api.get("/price-lists", query={"offset": 10_000}).status == 400  # the documented cap
+
+
+def test_given_prices_when_listed_with_an_offset_then_offset_pages_counted_by_saves_and_deletes(
+    api: ApiClient,
+):
+    list_id = price_list(api)["id"]
+    for n in range(1, 6):
+        assert api.post("/prices", price_body(list_id, item_id=n, sku=f"S{n}")).status == 201
+    assert api.post("/prices", price_body(list_id, item_id=2, sku="S2-renamed")).status == 201  # an update
+    assert api.delete("/prices/4", query={"priceListId": list_id}).status == 200
+    batch = [price_body(list_id, item_id=n, sku=f"S{n}") for n in (6, 7)]
+    assert api.post("/prices/batch", {"data": batch}).status == 201
+    page = api.get("/prices", query={"priceListId": list_id, "size": 3, "offset": 2})
+    assert page.status == 200, page.body
+    body = page.json()
+    assert body["query"] == {"size": 3, "offset": 2, "count": 6}
+    assert [p["itemId"] for p in body["data"]] == [3, 5, 6]
+    other_list = price_list(api)["id"]
+    assert api.get("/prices", query={"priceListId": other_list, "offset": 0}).json()["query"]["count"] == 0

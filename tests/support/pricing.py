@@ -64,6 +64,8 @@ def item(
     collections: tuple[str, ...] = (),
     attributes: tuple[str, ...] = (),
     ranges: tuple[tuple[int, int | None, str], ...] = (),
+    shipping: str | None = None,
+    shipping_method: str | None = None,
 ) -> PricedItem:
     def money(value: str | None) -> Decimal | None:
         return None if value is None else Decimal(value)
@@ -81,6 +83,8 @@ def item(
         categories=frozenset(categories),
         collections=frozenset(collections),
         attributes=frozenset(attributes),
+        shipping_cost=money(shipping),
+        shipping_method_id=shipping_method,
     )
 
 

@@ -33,7 +33,12 @@ COUPON_CODES = {"SPRING10": "E", "SPRING20": "E"}
 
 def catalog_body(label: str) -> dict[str, Any]:
     name, type_, start, end, level, stacking, implicit, exclusive, enabled, price_lists = CATALOG[label]
+    extra: dict[str, Any] = {}
+    if type_ == "BUYGET":  # a BUYGET discount says what to buy
+        (discount,) = promotion_body()["discounts"]
+        extra["discounts"] = [{**discount, "buy": {"quantity": 2}}]
     return promotion_body(
+        **extra,
         name=name,
         type=type_,
         startAt=days_from_now(start),

@@ -13,7 +13,7 @@ from offers.clock import format_timestamp
 from offers.models.prices import PriceRecord
 from offers.services.pricing import NoPrice, price_item
 from offers.services.pricing_cart import CouponCheck, price_cart
-from offers.services.pricing_index import PromotionIndex
+from offers.services.pricing_index import ExhaustiveIndex
 from offers.services.pricing_items import priced_item, priced_stored_item
 from offers.services.pricing_money import minor_unit, prorate, to_minor_unit
 from offers.store.codec import from_item, to_item
@@ -298,17 +298,74 @@ def test_given_random_promotions_when_priced_through_the_index_then_the_same_as_
         )
     indexed = index(*promotions)
 
-    class EveryPromotion(PromotionIndex):
-        def candidates(self, _item):
-            return list(self.promotions)
-
-    naive = EveryPromotion(indexed.promotions)
+    naive = ExhaustiveIndex(indexed.promotions)
     for n in range(20):
         sample = item(
             "250.00", sku=f"S{n}", categories=(rng.choice(["c1", "c2", "c3"]),), collections=("k1",)
         )
         fast, slow = price_item(sample, indexed), price_item(sample, naive)
         assert (fast.total, applied_ids(fast)) == (slow.total, applied_ids(slow))
+
+
+def test_given_promotions_the_filing_does_not_fully_prove_when_priced_then_the_same_as_testing_every_one():
+    # The index files a one-discount promotion under one positive target and checks only the
+    # rest (other targets, NOT_IN, price lists) per item; several discounts are checked in full.
+    rng = random.Random(21)
+    values = {
+        "SKU": [f"S{n}" for n in range(8)],
+        "CATEGORY": ["c1", "c2", "c3"],
+        "COLLECTION": ["k1", "k2"],
+        "ATTRIBUTE": ["color:red", "color:blue"],
+    }
+
+    def target() -> dict:
+        kind = rng.choice(sorted(values))
+        operator = rng.choice(["IN", "IN", "NOT_IN"])
+        return {"type": kind, "operator": operator, "values": rng.sample(values[kind], 2)}
+
+    promotions = []
+    for n in range(1, 301):
+        record = promotion(
+            n,
+            value=rng.choice([5, 10, 15]),
+            unit=rng.choice(["PERCENTAGE_OFF", "AMOUNT_OFF", "FIXED"]),
+            level=rng.randint(0, 3),
+            stacking=rng.choice(["STACKABLE", "EXCLUSIVE", "TYPE_EXCLUSIVE", "UNIVERSAL"]),
+            type=rng.choice(["PRODUCT", "QUANTITY", "CART"]),
+            exclusive=rng.random() < 0.03,
+            implicit=rng.random() < 0.8,
+            targets=[target() for _ in range(rng.randint(0, 2))],
+            promotion_targets=[target() for _ in range(rng.randint(0, 1))],
+            price_lists=rng.choice([None, None, [1000001], [1000002]]),
+        )
+        if rng.random() < 0.2:  # a second discount, with its own targets
+            extra = {"unit": "PERCENTAGE_OFF", "value": 3, "targets": [target()]}
+            record = record.model_validate(
+                {
+                    **record.model_dump(by_alias=True),
+                    "discounts": [*record.model_dump(by_alias=True)["discounts"], extra],
+                }
+            )
+        promotions.append(record)
+    indexed = index(*promotions)
+    naive = ExhaustiveIndex(indexed.promotions)
+    coupons = [CouponCheck(f"C{p.promo_id}", p.id) for p in promotions if not p.is_implicit][:10]
+    for n in range(40):
+        sample = item(
+            "80.00",
+            sku=f"S{n % 8}",
+            quantity=rng.randint(1, 3),
+            price_list_id=rng.choice([1000001, 1000002]),
+            categories=tuple(rng.sample(values["CATEGORY"], rng.randint(0, 2))),
+            collections=tuple(rng.sample(values["COLLECTION"], rng.randint(0, 1))),
+            attributes=tuple(rng.sample(values["ATTRIBUTE"], rng.randint(0, 1))),
+        )
+        fast, slow = price_item(sample, indexed), price_item(sample, naive)
+        assert (fast.total, applied_ids(fast)) == (slow.total, applied_ids(slow))
+        cart_fast, cart_slow = price_cart([sample], indexed, coupons), price_cart([sample], naive, coupons)
+        assert [(line.total, applied_ids(line)) for line in cart_fast.lines] == [
+            (line.total, applied_ids(line)) for line in cart_slow.lines
+        ]
 
 
 def test_a_stored_price_item_gives_the_engine_what_its_record_gives():

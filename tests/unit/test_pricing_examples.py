@@ -159,3 +159,57 @@ def test_example_17():
     result = price_cart(cart, index(promotion(1, type="CART", unit="AMOUNT_OFF", value=10)))
     assert [line.discounts[0].amount for line in result.lines] == [D("3.34"), D("3.33"), D("3.33")]
     assert sum(map(total, result.lines)) == D("20.00")
+
+
+def _buy_get(buy: str, get: str, *, buy_quantity: int = 1, value: int = 100):
+    def sku(name: str) -> list[dict]:
+        return [{"type": "SKU", "operator": "IN", "values": [name]}]
+
+    return promotion(
+        1, type="BUYGET", value=value, targets=sku(get), buy={"quantity": buy_quantity, "targets": sku(buy)}
+    )
+
+
+def test_example_18():
+    free_third = index(_buy_get("A", "A", buy_quantity=2))
+    for quantity, expected in ((3, "20.00"), (5, "40.00"), (6, "40.00")):
+        assert price_cart([item("10.00", sku="A", quantity=quantity)], free_third).lines[0].total == D(
+            expected
+        )
+
+
+def test_example_19():
+    half_price_socks = index(_buy_get("SHOE", "SOCK", value=50))
+    result = price_cart([item("50.00", sku="SHOE"), item("8.00", sku="SOCK", quantity=2)], half_price_socks)
+    assert result.lines[1].total == D("12.00") and result.lines[1].discounts[0].amount == D("4.00")
+    no_socks = price_cart([item("50.00", sku="SHOE", quantity=2)], half_price_socks)
+    assert no_socks.lines[0].total == D("100.00")
+    assert [(s.sku, s.quantity) for s in no_socks.suggested] == [("SOCK", 2)]
+
+
+def test_example_20():
+    shoes = [{"type": "CATEGORY", "operator": "IN", "values": ["shoes"]}]
+    socks = [{"type": "SKU", "operator": "IN", "values": ["SOCK"]}]
+    spend_get = index(
+        promotion(1, type="SPEND_GET", value=20, targets=socks, spend={"amount": 100, "targets": shoes})
+    )
+    below = [item("90.00", sku="SHOE", categories=("shoes",)), item("10.00", sku="SOCK")]
+    above = [item("120.00", sku="SHOE", categories=("shoes",)), item("10.00", sku="SOCK")]
+    assert sum(map(total, price_cart(below, spend_get).lines)) == D("100.00")
+    assert sum(map(total, price_cart(above, spend_get).lines)) == D("128.00")
+    lowered = index(
+        promotion(1, type="SPEND_GET", unit="AMOUNT_OFF", value=5, spend={"amount": 100}),
+        promotion(2, value=10),
+    )
+    assert price_cart([item("105.00")], lowered).lines[0].total == D("94.50")
+
+
+def test_example_21():
+    free_shipping = index(promotion(1, type="SHIPPING", value=100, min_spend=50))
+    cart = [item("30.00", sku="A", shipping="5.00"), item("30.00", sku="B", shipping="7.00")]
+    result = price_cart(cart, free_shipping)
+    assert [a.amount for a in result.applied] == [D("12.00")]
+    assert [line.shipping_discounts[0].amount for line in result.lines] == [D("5.00"), D("7.00")]
+    assert sum(map(total, result.lines)) == D("60.00")
+    small = price_cart([item("40.00", shipping="5.00")], free_shipping)
+    assert small.lines[0].shipping == D("5.00") and small.applied == []

@@ -83,6 +83,16 @@ class ProductAttribute(_Lenient):
     value: Any = None
 
 
+class ShippingDetails(_Lenient):
+    """A cart line's shipping: SHIPPING promotions discount ``shippingCost`` (the answer says by
+    how much in ``shippingDiscount``); other fields are passed through."""
+
+    shipping_cost: Amount | None = Field(None, ge=0, max_digits=14, decimal_places=4)
+    shipping_method_id: Annotated[str, StringConstraints(max_length=100)] | None = None
+    shipping_method_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    shipping_discount: Amount | None = None  # an answer field: what the client sends is ignored
+
+
 class CartItem(RequestModel):
     item_id: ItemId
     quantity: Quantity
@@ -93,7 +103,7 @@ class CartItem(RequestModel):
     product_attributes: list[ProductAttribute] = Field(default_factory=list, max_length=100)
     groups: list[Text] = Field(default_factory=list, max_length=100)
     attributes: dict[str, Any] = Field(default_factory=dict)
-    shipping_details: _Lenient | None = None
+    shipping_details: ShippingDetails | None = None
     product_collections: list[Text] = Field(default_factory=list, max_length=100)
 
 

@@ -217,6 +217,25 @@ class OffsetQuery(ApiModel):
     count: int
 
 
+# fabric's offset paging reads past the offset: offset + size is capped for GET /prices and
+# GET /price-lists (as for GET /offers-exports); cursor paging (startCursor) has no cap.
+MAX_OFFSET = 10_000
+
+
+class PriceListOffsetPage(ApiModel):
+    """``GET /price-lists?offset=`` -> {query: {size, offset, count}, data}."""
+
+    query: OffsetQuery
+    data: list[PriceListRecord]
+
+
+class PriceOffsetPage(ApiModel):
+    """``GET /prices?offset=`` -> {query: {size, offset, count}, data}."""
+
+    query: OffsetQuery
+    data: list[PriceRecord]
+
+
 class ItemOffers(ApiModel):
     """GET /prices/{itemId} and /prices/sku/{sku}."""
 

@@ -84,6 +84,29 @@ class Target(RequestModel):
     values: list[TargetValue] = Field(min_length=1, max_length=1000)
 
 
+class BuyCondition(RequestModel):
+    """BUYGET: every ``quantity`` units bought of the items matching ``targets`` (every item
+    when empty) unlock the discount on ``getQuantity`` units of the discount's own targets."""
+
+    quantity: int = Field(ge=1, le=1_000)
+    targets: list[Target] = Field(default_factory=list, max_length=20)
+
+
+class SpendCondition(RequestModel):
+    """SPEND_GET: the cart must spend ``amount`` on the items matching ``targets`` (every item
+    when empty) before the discount applies to the discount's own targets."""
+
+    amount: Amount = Field(gt=0, max_digits=14, decimal_places=4)
+    targets: list[Target] = Field(default_factory=list, max_length=20)
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
+ShippingMethodId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
 class Discount(RequestModel):
     unit: DiscountUnit
     value: Amount = Field(ge=0, max_digits=14, decimal_places=4)
@@ -91,6 +114,15 @@ class Discount(RequestModel):
     min_quantity: int | None = Field(None, ge=1, le=10_000)
     min_spend: Amount | None = Field(None, ge=0, max_digits=14, decimal_places=4)
     max_discount: Amount | None = Field(None, gt=0, max_digits=14, decimal_places=4)
+    # per promotion type (docs/pricing.md, step 7): BUYGET needs ``buy`` (and may say
+    # ``getQuantity``, default 1), SPEND_GET needs ``spend``; SHIPPING may name shipping methods
+    # (left out of answers when absent: promotions of the other types look as they always did)
+    buy: BuyCondition | None = Field(None, exclude_if=_absent)
+    get_quantity: int | None = Field(None, ge=1, le=1_000, exclude_if=_absent)
+    spend: SpendCondition | None = Field(None, exclude_if=_absent)
+    shipping_method_ids: list[ShippingMethodId] | None = Field(
+        None, min_length=1, max_length=50, exclude_if=_absent
+    )
 
     @field_validator("value")
     @classmethod
@@ -157,6 +189,28 @@ class PromotionInput(RequestModel):
         if end_at is not None and start_at is not None and end_at <= start_at:
             raise ValueError("must be after startAt")
         return end_at
+
+    @field_validator("discounts")
+    @classmethod
+    def _discounts_fit_the_type(cls, discounts: list[Discount], info: ValidationInfo) -> list[Discount]:
+        if "promo_id" in cls.model_fields:
+            return discounts  # a stored record reads as it was saved (it may predate these rules)
+        kind = info.data.get("type")
+        for i, discount in enumerate(discounts):
+            where = f"discounts[{i}]"
+            if kind == PromotionType.BUYGET and discount.buy is None:
+                raise ValueError(f"{where}.buy is required for BUYGET promotions")
+            if kind != PromotionType.BUYGET and (
+                discount.buy is not None or discount.get_quantity is not None
+            ):
+                raise ValueError(f"{where}.buy and getQuantity are only for BUYGET promotions")
+            if kind == PromotionType.SPEND_GET and discount.spend is None:
+                raise ValueError(f"{where}.spend is required for SPEND_GET promotions")
+            if kind != PromotionType.SPEND_GET and discount.spend is not None:
+                raise ValueError(f"{where}.spend is only for SPEND_GET promotions")
+            if kind != PromotionType.SHIPPING and discount.shipping_method_ids:
+                raise ValueError(f"{where}.shippingMethodIds is only for SHIPPING promotions")
+        return discounts
 
     @field_validator("eligible_price_lists")
     @classmethod

@@ -112,12 +112,19 @@ def _coupon_check(code: str, item: dict[str, Any] | None, customer_id: str | Non
     return CouponCheck(code, record.promotion_id, refusal)
 
 
-def _cart_extras(cart_item: CartItem) -> dict[str, tuple[str, ...]]:
+def _cart_extras(cart_item: CartItem) -> dict[str, Any]:
     attributes = []
     for attribute in cart_item.product_attributes:
         values = attribute.value if isinstance(attribute.value, list) else [attribute.value]
         attributes += [f"{attribute.name}:{value}" for value in values if value is not None]
-    return {"collections": tuple(cart_item.product_collections), "attributes": tuple(attributes)}
+    extras: dict[str, Any] = {
+        "collections": tuple(cart_item.product_collections),
+        "attributes": tuple(attributes),
+    }
+    shipping = cart_item.shipping_details
+    if shipping is not None:
+        extras.update(shipping_cost=shipping.shipping_cost, shipping_method_id=shipping.shipping_method_id)
+    return extras
 
 
 def evaluate_cart(tenant_id: str, request: EvaluateCart, at: datetime) -> dict[str, Any]:
@@ -170,15 +177,16 @@ def evaluate_cart(tenant_id: str, request: EvaluateCart, at: datetime) -> dict[s
             errors.append(f"Price doesn't exist for product {cart_item.item_id} in price list {list_id}")
             continue
         items.append(priced)
-        echoes.append(
-            {
-                "itemId": cart_item.item_id,
-                "sku": priced.sku,
-                "quantity": cart_item.quantity,
-                "position": cart_item.position,
-                "priceListId": priced.price_list_id,
-            }
-        )
+        echo = {
+            "itemId": cart_item.item_id,
+            "sku": priced.sku,
+            "quantity": cart_item.quantity,
+            "position": cart_item.position,
+            "priceListId": priced.price_list_id,
+        }
+        if cart_item.shipping_details is not None:
+            echo["shippingDetails"] = cart_item.shipping_details.model_dump(mode="json", by_alias=True)
+        echoes.append(echo)
     try:
         result = price_cart(items, index, checks)
     except NoPrice as error:  # filtered above; kept so a bug can't turn into a 500 silently

@@ -85,8 +85,12 @@ def cart_line_view(request_item: dict[str, Any], line: Line) -> dict[str, Any]:
         view["proratedAmount"] = number(applied.amount)
         view["proratedQuantity"] = applied.quantity if applied.application == Application.CART else None
         discounts.append(view)
+    echo = dict(request_item)
+    if "shippingDetails" in echo:
+        taken = sum((applied.amount for applied in line.shipping_discounts), Decimal(0))
+        echo["shippingDetails"] = {**echo["shippingDetails"], "shippingDiscount": number(taken)}
     return {
-        **request_item,
+        **echo,
         "price": price_view(line),
         "discounts": discounts,
         "priceAttributes": {
@@ -116,7 +120,15 @@ def cart_view(result: CartResult, request_items: list[dict[str, Any]]) -> dict[s
             }
             for a in applied
         ],
-        "suggestedProducts": [],
+        "suggestedProducts": [
+            {
+                "sku": s.sku,
+                "quantity": s.quantity,
+                "promotionId": s.promotion.id,
+                "promotionName": s.promotion.name,
+            }
+            for s in result.suggested
+        ],
         "notAppliedCoupons": [_not_applied_view(c) for c in result.not_applied],
         "promotionMessages": messages_of([a.promotion for a in applied], {"Cart", "Checkout"}),
     }

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from offers.clock import utc_now
 from offers.errors import Conflict
-from offers.models.prices import OPEN_END, PriceListInput, PriceListRecord, PriceListSort
+from offers.models.prices import (
+    OPEN_END,
+    OffsetQuery,
+    PriceListInput,
+    PriceListOffsetPage,
+    PriceListRecord,
+    PriceListSort,
+)
 from offers.store.keys import Key
 from offers.store.price_lists import PriceListStore
 from offers.store.prices import PriceStore
@@ -69,10 +78,18 @@ def list_price_lists(
     is_default: bool | None,
 ) -> Page:
     return _store.list_page(
-        tenant_id,
-        size=size,
-        start_key=start_key,
-        sort=sort,
-        active_at=utc_now() if active_only else None,
-        is_default=is_default,
+        tenant_id, size=size, start_key=start_key, **_filters(sort, active_only, is_default)
     )
+
+
+def list_price_lists_at_offset(
+    tenant_id: str, *, size: int, offset: int, sort: PriceListSort, active_only: bool, is_default: bool | None
+) -> PriceListOffsetPage:
+    """fabric's offset paging; ``count`` is how many lists match the filters."""
+    filters = _filters(sort, active_only, is_default)
+    records, count = _store.offset_page(tenant_id, offset=offset, size=size, **filters)
+    return PriceListOffsetPage(query=OffsetQuery(size=size, offset=offset, count=count), data=records)
+
+
+def _filters(sort: PriceListSort, active_only: bool, is_default: bool | None) -> dict[str, Any]:
+    return {"sort": sort, "active_at": utc_now() if active_only else None, "is_default": is_default}

@@ -10,8 +10,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from offers.clock import utc_now
-from offers.errors import FieldProblem, InvalidInput, OffersError
+from offers.errors import FieldProblem, InvalidInput, OffersError, TemporarilyUnavailable
 from offers.models.prices import (
+    MAX_OFFSET,
     ItemOffers,
     Offer,
     OfferStatus,
@@ -19,6 +20,7 @@ from offers.models.prices import (
     PriceInput,
     PriceListRecord,
     PriceMetadata,
+    PriceOffsetPage,
     PriceRecord,
 )
 from offers.services.pricing_money import to_minor_unit
@@ -77,6 +79,12 @@ class BatchOutcome:
     saved: list[PriceRecord] = field(default_factory=list)
     failures: list[tuple[int, OffersError]] = field(default_factory=list)
 
+    @property
+    def only_transient(self) -> bool:  # then ``failures`` are all TemporarilyUnavailable
+        """Every failure is transient (throttling, write conflicts): retrying the whole batch
+        is the fix (each entry is an upsert, so the saved ones are saved again unchanged)."""
+        return bool(self.failures) and all(isinstance(e, TemporarilyUnavailable) for _, e in self.failures)
+
 
 def _field(location: tuple[Any, ...]) -> str:
     path = ""
@@ -86,8 +94,12 @@ def _field(location: tuple[Any, ...]) -> str:
 
 
 def save_prices(tenant_id: str, entries: list[dict[str, Any]]) -> BatchOutcome:
-    """Each entry is validated and saved on its own; the ones that fail are reported by index."""
+    """Each entry is validated and saved on its own, atomically (both of its items and the
+    list check in one transaction: an entry is written whole or not at all); the ones that
+    fail are reported by index and the others stay saved. An item may appear once per price
+    list in a batch: a repeat is refused rather than silently replacing the earlier entry."""
     outcome, now, lists = BatchOutcome(), utc_now(), {}
+    seen: dict[tuple[int, int], int] = {}
     for i, entry in enumerate(entries):
         try:
             data = PriceInput.model_validate(entry)
@@ -103,7 +115,13 @@ def save_prices(tenant_id: str, entries: list[dict[str, Any]]) -> BatchOutcome:
         try:
             if data.price_list_id not in lists:
                 lists[data.price_list_id] = _lists.resolve(tenant_id, data.price_list_id)
-            outcome.saved.append(_save(tenant_id, data, lists[data.price_list_id], now))
+            price_list = lists[data.price_list_id]
+            first = seen.setdefault((price_list.id, data.item_id), i)
+            if first != i:
+                raise InvalidInput.for_field(
+                    "itemId", f"item {data.item_id} of price list {price_list.id} is already data[{first}]"
+                )
+            outcome.saved.append(_save(tenant_id, data, price_list, now))
         except OffersError as error:
             outcome.failures.append((i, error))
     return outcome
@@ -137,6 +155,27 @@ def item_offers(
         query=OffsetQuery(size=size, offset=offset, count=len(offers)),
         price_metadata=metadata,
         data=offers[offset : offset + size],
+    )
+
+
+def check_offset(offset: int, size: int, start_cursor: str | None) -> None:
+    """fabric's offset paging: not with a cursor, and ``offset + size`` at most MAX_OFFSET."""
+    if start_cursor is not None:
+        raise InvalidInput.for_field("offset", "offset and startCursor can't be combined: page one way")
+    if offset + size > MAX_OFFSET:
+        raise InvalidInput.for_field(
+            "offset", f"offset + size may be at most {MAX_OFFSET}; page further with startCursor"
+        )
+
+
+def list_prices_at_offset(
+    tenant_id: str, price_list_id: int | None, size: int, offset: int
+) -> PriceOffsetPage:
+    """A list's prices in item id order, offset-paged; ``count`` is the list's number of items."""
+    price_list = _lists.resolve(tenant_id, price_list_id)
+    return PriceOffsetPage(
+        query=OffsetQuery(size=size, offset=offset, count=_prices.count(tenant_id, price_list.id)),
+        data=_prices.offset_page(tenant_id, price_list.id, offset, size),
     )
 
 

@@ -7,13 +7,12 @@ that are tests, are in docs/pricing.md; the numbered steps below refer to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import groupby
 from typing import Any
 
-from offers.models.promotions import DiscountUnit, StackingType
+from offers.models.promotions import StackingType
 from offers.services.pricing_index import (
     ITEM_LEVEL_TYPES,
     CompiledDiscount,
@@ -21,15 +20,17 @@ from offers.services.pricing_index import (
     PricedItem,
     PriceType,
     PromotionIndex,
+    Stage,
 )
-from offers.services.pricing_money import ZERO, to_minor_unit
-
-HUNDRED = Decimal(100)
+from offers.services.pricing_money import ZERO, minor_unit
 
 
 class Application:
     ITEM = "ITEM"
     CART = "CART"
+
+
+ITEM = Application.ITEM
 
 
 @dataclass(slots=True)
@@ -53,6 +54,8 @@ class Line:
     total_without_discounts: Decimal
     total: Decimal  # after the discounts applied so far
     discounts: list[Applied] = field(default_factory=list)
+    shipping: Decimal | None = None  # evaluate-cart: shipping cost left after SHIPPING promotions
+    shipping_discounts: list[Applied] = field(default_factory=list)
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -67,99 +70,94 @@ class NoPrice(Exception):
 
 
 def amount_off(
-    discount: CompiledDiscount, base: Decimal, quantity: int, currency: str, *, per_unit: bool
+    discount: CompiledDiscount, base: Decimal, quantity: int, quantum: Decimal, *, per_unit: bool
 ) -> Decimal:
-    """What one discount takes off ``base`` (a line total, or matched lines' subtotal), or 0
-    when its minQuantity / minSpend is not met. Rounded once, capped by maxDiscount and base."""
-    if discount.min_quantity is not None and quantity < discount.min_quantity:
-        return ZERO
-    if discount.min_spend is not None and base < discount.min_spend:
-        return ZERO
-    times = quantity if per_unit else 1
-    if discount.unit == DiscountUnit.PERCENTAGE_OFF:
-        amount = to_minor_unit(base * discount.value / HUNDRED, currency)
-    elif discount.unit == DiscountUnit.AMOUNT_OFF:
-        amount = to_minor_unit(discount.value * times, currency)
-    else:  # FIXED: the unit (or the matched lines together) costs ``value``
-        amount = base - to_minor_unit(discount.value * times, currency)
-    if discount.max_discount is not None:
-        amount = min(amount, to_minor_unit(discount.max_discount, currency))
-    return max(ZERO, min(amount, base))
+    """What one discount takes off ``base`` (a line total, or covered lines' subtotal) in the
+    currency whose minor unit is ``quantum``: a value per unit counts ``quantity`` times when
+    ``per_unit``, else once (pricing_amounts)."""
+    return discount.take(base, quantity, quantity if per_unit else 1, base, quantum)
 
 
 # -- choosing among a level's promotions (step 3) ------------------------------------------------
 
 
-@dataclass(slots=True)
-class Offer:
-    promotion: CompiledPromotion
-    payload: Any
-    amount: Decimal
+# One promotion's offer on a level's base: (promotion, payload, amount). A plain tuple, as
+# dozens are made per line.
+Offer = tuple[CompiledPromotion, Any, Decimal]
+Candidate = tuple[CompiledPromotion, Any]
+Apply = Callable[[list[Offer]], None]
 
 
 def _best(offers: Sequence[Offer]) -> Offer | None:
     """The largest discount; ties go to the older promotion (lower promoId)."""
-    return min(offers, key=lambda o: (-o.amount, o.promotion.promo_id), default=None)
+    return min(offers, key=lambda o: (-o[2], o[0].promo_id), default=None)
 
 
-def choose(offers: Sequence[Offer]) -> list[Offer]:
-    """The promotions of one level that apply together, all computed on the level's base.
+_STACKABLE = str(StackingType.STACKABLE)
+_EXCLUSIVE = str(StackingType.EXCLUSIVE)
+
+
+def choose(offers: list[Offer]) -> list[Offer]:
+    """The promotions of one level that apply together, all computed on the level's base;
+    ``offers`` come in promoId order, and so does the answer.
 
     Per promotion type: the STACKABLE ones together, or the best TYPE_EXCLUSIVE one alone,
     whichever takes more. Those combine across types. The best EXCLUSIVE promotion alone
-    replaces that combination if it takes more. Ties keep the combination.
+    replaces that combination if it takes more. Ties keep the combination, and between equal
+    amounts the lower promoId wins (the first seen). One pass: this runs per line and level.
     """
-    if all(o.promotion.stacking_type == StackingType.STACKABLE for o in offers):
-        return sorted(offers, key=lambda o: o.promotion.promo_id)  # the common case: all of them
-    combined: list[Offer] = []
-    others = sorted(
-        (o for o in offers if o.promotion.stacking_type != StackingType.EXCLUSIVE),
-        key=lambda o: (o.promotion.type, o.promotion.promo_id),
-    )
-    for _, same_type in groupby(others, key=lambda o: o.promotion.type):
-        group = list(same_type)
-        stackable = [o for o in group if o.promotion.stacking_type == StackingType.STACKABLE]
-        type_exclusive = _best([o for o in group if o.promotion.stacking_type == StackingType.TYPE_EXCLUSIVE])
-        if type_exclusive is not None and type_exclusive.amount > sum((o.amount for o in stackable), ZERO):
-            combined.append(type_exclusive)
-        else:
-            combined.extend(stackable)
-    exclusive = _best([o for o in offers if o.promotion.stacking_type == StackingType.EXCLUSIVE])
-    if exclusive is not None and exclusive.amount > sum((o.amount for o in combined), ZERO):
+    stackable_sums: dict[str, Decimal] = {}
+    type_exclusive: dict[str, Offer] = {}
+    exclusive: Offer | None = None
+    for offer in offers:
+        promotion, _, amount = offer
+        stacking = promotion.stacking_type
+        if stacking == _STACKABLE:
+            stackable_sums[promotion.type] = stackable_sums.get(promotion.type, ZERO) + amount
+        elif stacking == _EXCLUSIVE:
+            if exclusive is None or amount > exclusive[2]:
+                exclusive = offer
+        else:  # TYPE_EXCLUSIVE
+            best = type_exclusive.get(promotion.type)
+            if best is None or amount > best[2]:
+                type_exclusive[promotion.type] = offer
+    if exclusive is None and not type_exclusive:
+        return offers  # the common case: all stackable, all of them
+    combined = []
+    alone = {kind: best for kind, best in type_exclusive.items() if best[2] > stackable_sums.get(kind, ZERO)}
+    for offer in offers:
+        promotion = offer[0]
+        if promotion.type in alone:
+            if alone[promotion.type] is offer:
+                combined.append(offer)
+        elif promotion.stacking_type == _STACKABLE:
+            combined.append(offer)
+    if exclusive is not None and exclusive[2] > sum((o[2] for o in combined), ZERO):
         return [exclusive]
-    return sorted(combined, key=lambda o: o.promotion.promo_id)
+    return combined
 
 
 def run_levels(
-    candidates: Sequence[tuple[CompiledPromotion, Any]],
-    amount_of: Callable[[CompiledPromotion, Any], Decimal],
-    apply: Callable[[Offer], None],
+    groups: Sequence[Sequence[Candidate]],
+    offers: Callable[[Sequence[Candidate]], list[Offer]],
+    apply: Apply,
 ) -> None:
-    """Steps 2, 3 and 5 for candidates in (level, promoId) order; ``amount_of`` reads the current
-    state, ``apply`` changes it (and caps the amount at what is left)."""
-
-    def offers(group: Iterable[tuple[CompiledPromotion, Any]]) -> list[Offer]:
-        found = (Offer(p, payload, amount_of(p, payload)) for p, payload in group)
-        return [offer for offer in found if offer.amount > 0]
-
-    alone: list[tuple[CompiledPromotion, Any]] = []
-    regular: list[tuple[CompiledPromotion, Any]] = []
-    universal: list[tuple[CompiledPromotion, Any]] = []
-    for candidate in candidates:
-        promotion = candidate[0]
-        (alone if promotion.is_exclusive else universal if promotion.is_universal else regular).append(
-            candidate
-        )
-    exclusive = _best(offers(alone)) if alone else None
-    if exclusive is not None:  # step 2: an isExclusive promotion is the only one
-        apply(exclusive)
-        return
-    for _, level in groupby(regular, key=lambda c: c[0].level):
-        for offer in choose(offers(list(level))):  # every amount is computed before any applies
-            apply(offer)
-    for _, level in groupby(universal, key=lambda c: c[0].level):  # step 5: UNIVERSAL last
-        for offer in offers(list(level)):
-            apply(offer)
+    """Steps 2, 3 and 5 for candidates in the engine's order (``CompiledPromotion.rank``), one
+    group at a time (``pricing_index.grouped``). ``offers`` gives a group's offers (amount > 0)
+    on the current state, every amount computed before any applies; ``apply`` applies the
+    chosen ones in order (capping each at what is left)."""
+    for group in groups:
+        found = offers(group)
+        stage = group[0][0].stage
+        if stage == Stage.LEVELS:
+            apply(choose(found))
+        elif stage == Stage.UNIVERSAL:  # step 5: UNIVERSAL last, each of them
+            apply(found)
+        else:  # step 2: an isExclusive promotion is the only one
+            best = _best(found)
+            if best is not None:
+                apply([best])
+                return
 
 
 # -- items (evaluate-products-by-sku / -by-id) ---------------------------------------------------
@@ -171,7 +169,7 @@ def start_line(item: PricedItem) -> Line:
     if unit is None:
         raise NoPrice(f"no price for {item.sku or item.item_id}")
     total = unit * item.quantity
-    return Line(item, unit, total, total)
+    return Line(item, unit, total, total, shipping=item.shipping_cost)
 
 
 def allowed(promotion: CompiledPromotion, coupons: dict[str, str]) -> bool:
@@ -182,30 +180,26 @@ def discount_line(line: Line, index: PromotionIndex, coupons: dict[str, str]) ->
     item = line.item
     if item.price_type == PriceType.CLEARANCE:  # a clearance price takes no promotions
         return
-    candidates = []
-    for promotion in index.candidates(item):
-        if promotion.type in ITEM_LEVEL_TYPES and allowed(promotion, coupons):
-            discount = promotion.discount_for(item)
-            if discount is not None:
-                candidates.append((promotion, discount))
+    groups = index.matches(item, ITEM_LEVEL_TYPES, coupons)
+    quantity, quantum = item.quantity, minor_unit(item.currency)
 
-    def amount_of(_: CompiledPromotion, discount: CompiledDiscount) -> Decimal:
-        return amount_off(discount, line.total, item.quantity, item.currency, per_unit=True)
+    def offers(group: Sequence[Candidate]) -> list[Offer]:
+        base, found = line.total, []
+        for promotion, discount in group:
+            amount = discount.take(base, quantity, quantity, base, quantum)  # amount_off, inlined
+            if amount > 0:
+                found.append((promotion, discount, amount))
+        return found
 
-    def apply(offer: Offer) -> None:
-        amount = min(offer.amount, line.total)
-        line.total -= amount
-        line.discounts.append(
-            Applied(
-                offer.promotion,
-                offer.payload,
-                amount,
-                item.quantity,
-                coupon_code=coupons.get(offer.promotion.id),
-            )
-        )
+    def apply(chosen: list[Offer]) -> None:
+        total, applied = line.total, line.discounts
+        for promotion, discount, offered in chosen:
+            amount = total if offered > total else offered
+            total -= amount
+            applied.append(Applied(promotion, discount, amount, quantity, ITEM, coupons.get(promotion.id)))
+        line.total = total
 
-    run_levels(candidates, amount_of, apply)
+    run_levels(groups, offers, apply)
 
 
 def price_item(item: PricedItem, index: PromotionIndex) -> Line:

@@ -4,9 +4,10 @@ discounted lines, with coupons unlocked by valid codes (docs/pricing.md, step 6)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from offers.models.promotions import PromotionType
 from offers.services.pricing import (
     Application,
     Applied,
@@ -14,20 +15,20 @@ from offers.services.pricing import (
     NoPrice,
     Offer,
     allowed,
-    amount_off,
     discount_line,
     run_levels,
     start_line,
 )
+from offers.services.pricing_cart_rules import Coverage, Measure, Suggestion, coverage, measure, suggestions
 from offers.services.pricing_index import (
     CART_LEVEL_TYPES,
-    CompiledDiscount,
+    SHIPPING_TYPES,
     CompiledPromotion,
     PricedItem,
-    PriceType,
     PromotionIndex,
+    grouped,
 )
-from offers.services.pricing_money import ZERO, prorate
+from offers.services.pricing_money import ZERO, minor_unit, prorate
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,14 @@ class CartResult:
     lines: list[Line]
     errors: list[str]
     not_applied: list[NotAppliedCoupon]
+    suggested: list[Suggestion] = field(default_factory=list)
 
     @property
     def applied(self) -> list[Applied]:
         """Each promotion once, with its whole amount over the cart."""
         totals: dict[str, Applied] = {}
         for line in self.lines:
-            for applied in line.discounts:
+            for applied in (*line.discounts, *line.shipping_discounts):
                 known = totals.get(applied.promotion.id)
                 if known is None:
                     totals[applied.promotion.id] = Applied(
@@ -98,58 +100,68 @@ def _coupon_promotions(
 
 
 def _cart_candidates(
-    lines: Sequence[Line], index: PromotionIndex, coupons: dict[str, str]
-) -> list[tuple[CompiledPromotion, tuple[CompiledDiscount, list[Line]]]]:
-    """Cart promotions and, for each, its discount and the lines it covers (no clearance lines).
-    The discount is the promotion's first one that matches some line."""
+    lines: Sequence[Line], index: PromotionIndex, coupons: dict[str, str], types: frozenset[str]
+) -> list[tuple[CompiledPromotion, Coverage]]:
+    """The cart-level promotions of ``types`` and what each covers (pricing_cart_rules)."""
     found: dict[str, CompiledPromotion] = {}
     for line in lines:
         for promotion in index.candidates(line.item):
-            if promotion.type in CART_LEVEL_TYPES and allowed(promotion, coupons):
+            if promotion.type in types and allowed(promotion, coupons):
                 found[promotion.id] = promotion
     candidates = []
-    for promotion in sorted(found.values(), key=lambda p: (p.level, p.promo_id)):
-        covered: dict[int, list[Line]] = {}
-        for line in lines:
-            if line.item.price_type == PriceType.CLEARANCE:
-                continue
-            discount = promotion.discount_for(line.item)
-            if discount is not None:
-                covered.setdefault(discount.position, []).append(line)
-        if covered:
-            position = min(covered)
-            candidates.append((promotion, (promotion.discounts[position], covered[position])))
+    for promotion in sorted(found.values(), key=lambda p: p.rank):
+        covered = coverage(promotion, lines)
+        if covered is not None:
+            candidates.append((promotion, covered))
     return candidates
 
 
+def _split(promotion: CompiledPromotion, measured: Measure, offered: Decimal, currency: str) -> list[Decimal]:
+    """Each line's share of a cart-level discount, in whole minor units, none more than what
+    is left of the line (or of its shipping)."""
+    lines = measured.lines
+    if promotion.type in SHIPPING_TYPES:
+        left = weights = [line.shipping or ZERO for line in lines]
+    elif measured.partial:
+        weights, left = measured.weights, [line.total for line in lines]
+    else:
+        left = weights = [line.total for line in lines]  # as they are now, after this level's others
+    shares = prorate(min(offered, sum(left, ZERO)), weights, currency)
+    return [min(share, room) for share, room in zip(shares, left, strict=True)]
+
+
 def _discount_cart(
-    lines: Sequence[Line], index: PromotionIndex, coupons: dict[str, str], currency: str
+    lines: Sequence[Line],
+    index: PromotionIndex,
+    coupons: dict[str, str],
+    currency: str,
+    types: frozenset[str],
 ) -> None:
-    def amount_of(_: CompiledPromotion, payload: tuple[CompiledDiscount, list[Line]]) -> Decimal:
-        discount, covered = payload
-        subtotal = sum((line.total for line in covered), ZERO)
-        quantity = sum(line.item.quantity for line in covered)
-        return amount_off(discount, subtotal, quantity, currency, per_unit=False)
+    quantum = minor_unit(currency)
 
-    def apply(offer: Offer) -> None:
-        discount, covered = offer.payload
-        amount = min(offer.amount, sum((line.total for line in covered), ZERO))
-        shares = prorate(amount, [line.total for line in covered], currency)
-        for line, share in zip(covered, shares, strict=True):
-            line.total -= share
-            line.discounts.append(
-                Applied(
-                    offer.promotion,
-                    discount,
-                    share,
-                    line.item.quantity,
-                    Application.CART,
-                    coupons.get(offer.promotion.id),
-                    amount,
-                )
-            )
+    def offers(group: Sequence[tuple[CompiledPromotion, Coverage]]) -> list[Offer]:
+        found = []
+        for promotion, covered in group:
+            measured = measure(promotion, covered, quantum)
+            if measured.amount > 0:
+                found.append((promotion, (covered.discount, measured), measured.amount))
+        return found
 
-    run_levels(_cart_candidates(lines, index, coupons), amount_of, apply)
+    def apply(chosen: list[Offer]) -> None:
+        for promotion, (discount, measured), offered in chosen:
+            shares = _split(promotion, measured, offered, currency)
+            whole = sum(shares, ZERO)
+            coupon = coupons.get(promotion.id)
+            for line, share, quantity in zip(measured.lines, shares, measured.quantities, strict=True):
+                applied = Applied(promotion, discount, share, quantity, Application.CART, coupon, whole)
+                if promotion.type in SHIPPING_TYPES:
+                    line.shipping = (line.shipping or ZERO) - share
+                    line.shipping_discounts.append(applied)
+                else:
+                    line.total -= share
+                    line.discounts.append(applied)
+
+    run_levels(grouped(_cart_candidates(lines, index, coupons, types)), offers, apply)
 
 
 def price_cart(
@@ -167,11 +179,23 @@ def price_cart(
     for line in lines:
         discount_line(line, index, unlocked)
     if lines:
-        _discount_cart(lines, index, unlocked, lines[0].item.currency)
-    used = {applied.promotion.id for line in lines for applied in line.discounts}
+        _discount_cart(lines, index, unlocked, lines[0].item.currency, CART_LEVEL_TYPES)
+    if any(line.shipping for line in lines):  # step 7: shipping, on what the goods cost now
+        _discount_cart(lines, index, unlocked, lines[0].item.currency, SHIPPING_TYPES)
+    used = {applied.promotion.id for line in lines for applied in (*line.discounts, *line.shipping_discounts)}
     for promotion_id, code in unlocked.items():
         if promotion_id not in used:
             refused.append(
                 NotAppliedCoupon(code, promotion_id, "the cart does not meet the coupon's conditions")
             )
-    return CartResult(lines, errors, refused)
+    return CartResult(lines, errors, refused, _suggestions(lines, index, unlocked))
+
+
+def _suggestions(lines: Sequence[Line], index: PromotionIndex, coupons: dict[str, str]) -> list[Suggestion]:
+    """What BUYGET promotions the cart buys for would add (pricing_cart_rules.suggestions)."""
+    found: dict[str, CompiledPromotion] = {}
+    for line in lines:
+        for promotion in index.candidates(line.item):
+            if promotion.type == PromotionType.BUYGET and allowed(promotion, coupons):
+                found[promotion.id] = promotion
+    return [s for p in sorted(found.values(), key=lambda p: p.rank) for s in suggestions(p, lines)]

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from offers.models.prices import PriceRecord
 from offers.services.pricing_index import PricedItem, QuantityRange
+from offers.services.pricing_money import to_minor_unit
 
 
 def priced_item(
@@ -16,6 +17,8 @@ def priced_item(
     *,
     collections: tuple[str, ...] = (),
     attributes: tuple[str, ...] = (),
+    shipping_cost: Decimal | None = None,
+    shipping_method_id: str | None = None,
 ) -> PricedItem | None:
     """The engine's view of a price record at a moment, or None when no offer is active then."""
     offer = record.offer_at(at)
@@ -37,6 +40,10 @@ def priced_item(
         categories=frozenset(record.categories),
         collections=frozenset((*record.collections, *collections)),
         attributes=frozenset((*(f"{a.name}:{a.value}" for a in record.attributes), *attributes)),
+        shipping_cost=None
+        if shipping_cost is None
+        else to_minor_unit(Decimal(shipping_cost), record.currency),
+        shipping_method_id=shipping_method_id,
     )
 
 

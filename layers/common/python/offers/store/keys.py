@@ -566,6 +566,11 @@ def prices_partition(tenant_id: str, price_list_id: int) -> str:
 PRICE_ITEM_SK_PREFIX = "ITEM#"
 
 
+def price_count_key(tenant_id: str, price_list_id: int) -> Key:
+    """How many items the list prices (attribute ``prices``), moved by every create and delete."""
+    return {PK: prices_partition(tenant_id, price_list_id), SK: "COUNT"}
+
+
 def price_item_sort(item_id: int) -> str:
     return f"{PRICE_ITEM_SK_PREFIX}{item_id:012d}"
 

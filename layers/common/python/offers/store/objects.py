@@ -136,16 +136,16 @@ class CsvChunkWriter:
             )
             self._upload = {"Bucket": bucket(), "Key": key, "UploadId": started["UploadId"]}
         number = len(self._parts) + 1
-        etag = s3().upload_part(**self._upload, PartNumber=number, Body=bytes(self._part))["ETag"]
+        # the buffer itself, not a bytes() copy of it: a part is up to part_size, so a copy
+        # would double the task's peak memory for every large export
+        etag = s3().upload_part(**self._upload, PartNumber=number, Body=self._part)["ETag"]
         self._parts.append({"PartNumber": number, "ETag": etag})
         self._part = bytearray()
 
     def _finish_chunk(self) -> None:
         key = self.key_for(len(self.chunks))
         if self._upload is None:  # the whole chunk fits one buffer: one PUT
-            s3().put_object(
-                Bucket=bucket(), Key=key, Body=bytes(self._part), ContentType="text/csv; charset=utf-8"
-            )
+            s3().put_object(Bucket=bucket(), Key=key, Body=self._part, ContentType="text/csv; charset=utf-8")
         else:
             if self._part:
                 self._flush_part()

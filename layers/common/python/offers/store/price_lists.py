@@ -156,33 +156,10 @@ class PriceListStore:
         is_default: bool | None,
     ) -> Page:
         """A page of live lists in ``sort`` order, filtered; reads on until the page is full."""
-        clauses, values = ["isDeleted = :no"], {":no": False}
-        if active_at is not None:
-            clauses.append("startAt <= :now AND endAt > :now")
-            values[":now"] = format_timestamp(active_at)
-        if is_default is not None:
-            clauses.append("isDefault = :default")
-            values[":default"] = is_default
-        if sort in (PriceListSort.UPDATED_ASC, PriceListSort.UPDATED_DESC):
-            partition = keys.price_list_updated_partition(tenant_id)
-            where: dict[str, Any] = {"index": keys.GSI1[0], "partition_attribute": keys.GSI1[1]}
-            key_attributes = (keys.PK, keys.SK, keys.GSI1[1], keys.GSI1[2])
-        else:
-            partition = keys.price_lists_partition(tenant_id)
-            where = {"sort_condition": "begins_with(#sk, :prefix)"}
-            values[":prefix"] = keys.PRICE_LIST_SK_PREFIX
-            key_attributes = (keys.PK, keys.SK)
+        partition, query, key_attributes = _list_query(tenant_id, sort, active_at, is_default)
         items: list[dict[str, Any]] = []
         while True:
-            page = self.table.query(
-                partition,
-                filter_expression=" AND ".join(clauses),
-                values=values,
-                limit=size + 1,
-                start_key=start_key,
-                forward=sort in (PriceListSort.UPDATED_ASC, PriceListSort.ID_ASC),
-                **where,
-            )
+            page = self.table.query(partition, limit=size + 1, start_key=start_key, **query)
             for item in page.items:
                 items.append(item)
                 if len(items) > size:
@@ -191,3 +168,48 @@ class PriceListStore:
             if page.last_key is None:
                 return Page([from_item(i) for i in items], None)
             start_key = page.last_key
+
+    def offset_page(
+        self,
+        tenant_id: str,
+        *,
+        offset: int,
+        size: int,
+        sort: PriceListSort,
+        active_at: datetime | None,
+        is_default: bool | None,
+    ) -> tuple[list[PriceListRecord], int]:
+        """Lists ``offset`` to ``offset + size`` in ``sort`` order, and how many match: every
+        matching list is read to count them (a tenant's lists are few; callers cap the offset)."""
+        partition, query, _ = _list_query(tenant_id, sort, active_at, is_default)
+        matching = list(self.table.query_all(partition, **query))
+        return [from_item(item) for item in matching[offset : offset + size]], len(matching)
+
+
+def _list_query(
+    tenant_id: str, sort: PriceListSort, active_at: datetime | None, is_default: bool | None
+) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """The partition, Query parameters and key attributes that list live lists in ``sort`` order."""
+    clauses, values = ["isDeleted = :no"], {":no": False}
+    if active_at is not None:
+        clauses.append("startAt <= :now AND endAt > :now")
+        values[":now"] = format_timestamp(active_at)
+    if is_default is not None:
+        clauses.append("isDefault = :default")
+        values[":default"] = is_default
+    if sort in (PriceListSort.UPDATED_ASC, PriceListSort.UPDATED_DESC):
+        partition = keys.price_list_updated_partition(tenant_id)
+        where: dict[str, Any] = {"index": keys.GSI1[0], "partition_attribute": keys.GSI1[1]}
+        key_attributes: tuple[str, ...] = (keys.PK, keys.SK, keys.GSI1[1], keys.GSI1[2])
+    else:
+        partition = keys.price_lists_partition(tenant_id)
+        where = {"sort_condition": "begins_with(#sk, :prefix)"}
+        values[":prefix"] = keys.PRICE_LIST_SK_PREFIX
+        key_attributes = (keys.PK, keys.SK)
+    query = {
+        "filter_expression": " AND ".join(clauses),
+        "values": values,
+        "forward": sort in (PriceListSort.UPDATED_ASC, PriceListSort.ID_ASC),
+        **where,
+    }
+    return partition, query, key_attributes

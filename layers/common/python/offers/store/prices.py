@@ -7,6 +7,7 @@ copy is written only if the SKU is free or already this item's: one SKU, one ite
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from offers.errors import Conflict, NotFound
@@ -97,6 +98,8 @@ class PriceStore:
                 values={":no": False},
             ),
         ]
+        if previous is None:  # a new item in the list: counted in the same transaction
+            operations.append(self._count_op(tenant_id, record.price_list_id, +1))
         if previous is not None and previous.item_sku != record.item_sku:
             operations.append(
                 self.table.delete_op(
@@ -130,10 +133,35 @@ class PriceStore:
                     self.table.delete_op(
                         keys.price_sku_key(tenant_id, record.price_list_id, record.item_sku), **item_guard
                     ),
+                    self._count_op(tenant_id, record.price_list_id, -1),
                 ]
             )
         except TransactionCancelled as error:
             raise PriceNotFound(item_id=record.item_id) from error
+
+    def _count_op(self, tenant_id: str, price_list_id: int, delta: int) -> dict[str, Any]:
+        return self.table.update_op(
+            keys.price_count_key(tenant_id, price_list_id),
+            "ADD #n :delta",
+            names={"#n": "prices"},
+            values={":delta": delta},
+        )
+
+    def count(self, tenant_id: str, price_list_id: int) -> int:
+        """The list's number of priced items (GetItem of its counter)."""
+        item = self.table.get(keys.price_count_key(tenant_id, price_list_id))
+        return max(0, int(item["prices"])) if item else 0
+
+    def offset_page(self, tenant_id: str, price_list_id: int, offset: int, size: int) -> list[PriceRecord]:
+        """Items ``offset`` to ``offset + size`` in item id order: a Query reading past the offset
+        (callers cap it), stopping as soon as the page is full."""
+        items = self.table.query_all(
+            keys.prices_partition(tenant_id, price_list_id),
+            sort_condition="begins_with(#sk, :prefix)",
+            values={":prefix": keys.PRICE_ITEM_SK_PREFIX},
+            limit=min(offset + size, 1000),
+        )
+        return [from_item(item) for item in islice(items, offset, offset + size)]
 
     def list_page(self, tenant_id: str, price_list_id: int, size: int, start_key: keys.Key | None) -> Page:
         """A list's prices in item id order."""
