@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator
+from operator import itemgetter
 from typing import Any
 
 from offers.services.export_sources.base import (
@@ -18,17 +19,13 @@ from offers.services.export_sources.base import (
     Item,
     Segment,
 )
-from offers.services.export_sources.voucherify_transactions import (
-    TABLE,
-    CardLedgerSource,
-    card_filters,
-    partition_items,
-)
+from offers.services.export_sources.voucherify_transactions import TABLE, CardLedgerSource
 from offers.services.voucherify_fields.card_ledger import (
     POINTS_EXPIRATION_DEFAULT_FIELDS,
     points_expiration_row_maker,
 )
 from offers.store import keys
+from offers.store.table import Table
 
 
 class VoucherifyPointsExpirationSource(CardLedgerSource):
@@ -54,19 +51,42 @@ class VoucherifyPointsExpirationSource(CardLedgerSource):
         )
         return [segment]
 
-    def card_items(self, partition: str, spec: ExportSpec, segment: Segment) -> Iterator[Item]:
-        """Active (``PB#``) and expired (``PX#``) buckets, each sorted by expiry, merged."""
-        where = card_filters(self, spec)
+    def rows(self, tenant_id: str, spec: ExportSpec, segment: Segment) -> Iterator[list[Any]]:
+        """One card's active (``PB#``) and expired (``PX#``) buckets, each sorted by expiry, merged."""
+        if segment.index != TABLE:
+            return super().rows(tenant_id, spec, segment)
+        (partition,) = segment.partitions
+        if partition != keys.card_partition(tenant_id, spec.equal["code"]):
+            raise ValueError("segment outside the card")  # plans are built per tenant; never trust one
+        where = self.filters(spec, "code")
         streams = [
-            partition_items(
-                partition,
-                "begins_with(#sk, :prefix)",
-                {":prefix": prefix},
-                where,
-                descending=segment.descending,
-            )
+            _buckets(partition, prefix, where, descending=segment.descending)
             for prefix in (keys.POINTS_BUCKET_SK_PREFIX, keys.EXPIRED_BUCKET_SK_PREFIX)
         ]
-        return heapq.merge(
-            *streams, key=lambda item: (item["expiresAt"], item["id"]), reverse=segment.descending
+        ordered = heapq.merge(*streams, key=itemgetter("expiresAt", "id"), reverse=segment.descending)
+        return map(self.row_maker(tenant_id, spec), ordered)
+
+
+def _buckets(
+    partition: str,
+    prefix: str,
+    where: tuple[str | None, dict[str, str], dict[str, Any]],
+    *,
+    descending: bool,
+) -> Iterator[Item]:
+    expression, names, values = where
+    table, start_key = Table(), None
+    while True:
+        page = table.query(
+            partition,
+            sort_condition="begins_with(#sk, :prefix)",
+            names=names,
+            values={":prefix": prefix, **values},
+            filter_expression=expression,
+            start_key=start_key,
+            forward=not descending,
         )
+        yield from page.items
+        if page.last_key is None:
+            return
+        start_key = page.last_key

@@ -11,7 +11,7 @@ entries (store/cards.py), read where they are kept:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +37,7 @@ TABLE = ""  # a segment over the table itself (one card's partition), not an ind
 class CardLedgerSource(DialectSpecSource):
     """A source over the cards' partitions: one card's own partition (``equal.code``), one
     campaign's shards of GSI1 (``equal.campaignId``), or the tenant's shards of GSI2. A subclass
-    names the index partitions and reads one card's partition itself."""
+    names the index partitions and plans one card's export itself."""
 
     campaign_partition: Callable[[str, str, int], str]  # (tenant, campaign, shard) -> GSI1 partition
     tenant_partition: Callable[[str, int], str]  # (tenant, shard) -> GSI2 partition
@@ -60,18 +60,27 @@ class CardLedgerSource(DialectSpecSource):
             return super().plan(tenant_id, spec, now)
         return self.card_plan(tenant_id, spec)
 
-    def rows(self, tenant_id: str, spec: ExportSpec, segment: Segment) -> Iterator[list[Any]]:
-        if segment.index != TABLE:
-            return super().rows(tenant_id, spec, segment)
-        (partition,) = segment.partitions
-        if partition != keys.card_partition(tenant_id, spec.equal["code"]):
-            raise ValueError("segment outside the card")  # plans are built per tenant; never trust one
-        return map(self.row_maker(tenant_id, spec), self.card_items(partition, spec, segment))
+    def filters(
+        self, spec: ExportSpec, applied: str | None
+    ) -> tuple[str | None, dict[str, str], dict[str, Any]]:
+        """On one card's partition (``applied`` is its code) the sort key is not the time: the
+        time window is filtered there too."""
+        expression, names, values = super().filters(spec, applied)
+        if applied != "code":
+            return expression, names, values
+        low, high = spec.window(self.time_attribute)
+        clauses = [expression] if expression else []
+        if low:
+            names["#t"], values[":tl"] = self.time_attribute, low
+            clauses.append("#t >= :tl")
+        if high:
+            names["#t"], values[":th"] = self.time_attribute, high
+            clauses.append("#t < :th")
+        if len(clauses) > 1:
+            return " AND ".join(map(group, clauses)), names, values
+        return (clauses[0] if clauses else None), names, values
 
     def card_plan(self, tenant_id: str, spec: ExportSpec) -> list[Segment]:
-        raise NotImplementedError
-
-    def card_items(self, partition: str, spec: ExportSpec, segment: Segment) -> Iterator[Item]:
         raise NotImplementedError
 
 
@@ -87,19 +96,11 @@ class VoucherifyTransactionSource(CardLedgerSource):
     def card_plan(self, tenant_id: str, spec: ExportSpec) -> list[Segment]:
         return card_segments(tenant_id, spec)
 
-    def card_items(self, partition: str, spec: ExportSpec, segment: Segment) -> Iterator[Item]:
-        return partition_items(
-            partition,
-            "#sk BETWEEN :low AND :high",  # both ends inclusive: versions
-            {":low": segment.lower, ":high": segment.upper},
-            card_filters(self, spec),
-            descending=segment.descending,
-        )
-
 
 def card_segments(tenant_id: str, spec: ExportSpec) -> list[Segment]:
-    """Ranges of one card's ledger versions (both ends inclusive), of about EXPORT_SEGMENT_ROWS
-    each, up to the card's version now; newest range first when the spec says so."""
+    """Ranges of one card's ledger versions, of about EXPORT_SEGMENT_ROWS each, up to the card's
+    version now; newest range first when the spec says so. Both ends are ledger sort keys, read
+    inclusively (the engine's BETWEEN): no two ranges share a version."""
     code = spec.equal["code"]
     card = Table().get(keys.card_key(tenant_id, code), consistent=True)
     last = int((card or {}).get("version") or 0)
@@ -124,50 +125,3 @@ def card_segments(tenant_id: str, spec: ExportSpec) -> list[Segment]:
         )
         for n, (first, final) in enumerate(ranges)
     ]
-
-
-Conditions = tuple[str | None, dict[str, str], dict[str, Any]]  # filter expression, names, values
-
-
-def card_filters(source: DialectSpecSource, spec: ExportSpec) -> Conditions:
-    """The spec's conditions on one card's partition, the time window among them (its sort key
-    is not the time there)."""
-    expression, names, values = source.filters(spec, "code")
-    low, high = spec.window(source.time_attribute)
-    clauses = [expression] if expression else []
-    if low:
-        names["#t"], values[":tl"] = source.time_attribute, low
-        clauses.append("#t >= :tl")
-    if high:
-        names["#t"], values[":th"] = source.time_attribute, high
-        clauses.append("#t < :th")
-    if len(clauses) > 1:
-        return " AND ".join(map(group, clauses)), names, values
-    return (clauses[0] if clauses else None), names, values
-
-
-def partition_items(
-    partition: str,
-    sort_condition: str,
-    bounds: dict[str, Any],
-    where: Conditions,
-    *,
-    descending: bool,
-) -> Iterator[Item]:
-    """Items of one table partition in sort-key order (or backwards), a page at a time."""
-    expression, names, values = where
-    table, start_key = Table(), None
-    while True:
-        page = table.query(
-            partition,
-            sort_condition=sort_condition,
-            names=names,
-            values={**bounds, **values},
-            filter_expression=expression,
-            start_key=start_key,
-            forward=not descending,
-        )
-        yield from page.items
-        if page.last_key is None:
-            return
-        start_key = page.last_key
