@@ -15,7 +15,7 @@ from offers.settings import get_settings
 from offers.store import keys
 from offers.store.cards import CardStore
 from tests.support.client import TENANT_B, ApiClient
-from tests.support.factories import promotion_body, wait_until
+from tests.support.factories import coupon_body, promotion_body, wait_until
 from tests.support.voucherify import AppKeyClient, export, fetch_csv, make_app_key
 
 SEED_004_REQUEST_FIELDS = [
@@ -472,3 +472,62 @@ def test_given_another_tenants_keys_then_the_card_is_not_found_and_its_export_ca
     assert (stolen.status, stolen.json()["key"]) == (401, "unauthorized")
     _, rows = fetch_csv(stack, theirs, theirs_all["result"]["url"])
     assert rows == [DEFAULT_FIELDS]  # none of the other tenant's ledger
+
+
+def test_given_cards_and_coupon_codes_then_the_voucher_export_has_both_with_the_cards_balances(
+    stack: LocalStack, api: ApiClient, v1: AppKeyClient, gift_card: str
+):
+    _ok(v1.request("POST", "/v1/campaigns", LOYALTY_PROGRAM))
+    loyalty = _ok(
+        v1.request("POST", "/v1/vouchers/CLUB-9", {"campaign": "club", "metadata": {"tier": "gold"}})
+    )
+    _ok(v1.request("POST", "/v1/loyalties/members/CLUB-9/balance", {"points": -25}))
+    assert api.post("/coupons", coupon_body(["SPRING-1"])).status == 201
+    fields = ["code", "voucher_type", "value", "gift_balance", "loyalty_balance", "campaign", "campaign_id"]
+
+    everything = export(
+        v1, {"exported_object": "voucher", "parameters": {"fields": [*fields, "metadata.tier"]}}
+    )
+    one_program = export(
+        v1,
+        {
+            "exported_object": "voucher",
+            "parameters": {
+                "fields": ["code", "id"],
+                "filters": {"campaign_id": {"conditions": {"$in": [loyalty["campaign_id"]]}}},
+            },
+        },
+    )
+    one_code = export(
+        v1,
+        {
+            "exported_object": "voucher",
+            "parameters": {
+                "fields": ["code", "gift_balance"],
+                "filters": {"code": {"conditions": {"$is": gift_card}}},
+            },
+        },
+    )
+
+    _, rows = fetch_csv(stack, v1, everything["result"]["url"])
+    by_code = {row[0]: row for row in rows[1:]}
+    assert set(by_code) == {gift_card, "CLUB-9", "SPRING-1"}
+    gift = _ok(v1.request("GET", f"/v1/vouchers/{gift_card}"))["gift"]
+    points = _ok(v1.request("GET", "/v1/vouchers/CLUB-9"))["loyalty_card"]
+    assert (gift["balance"], points["balance"]) == (7200, 75)
+    assert by_code[gift_card] == [gift_card, "GIFT_VOUCHER", str(gift["amount"]), "7200", "", "", "", ""]
+    assert by_code["CLUB-9"] == [
+        "CLUB-9",
+        "LOYALTY_CARD",
+        str(points["points"]),
+        "",
+        "75",
+        "club",
+        loyalty["campaign_id"],
+        "gold",
+    ]
+    assert by_code["SPRING-1"][1:5] == ["DISCOUNT_VOUCHER", "15", "", ""]
+    _, rows = fetch_csv(stack, v1, one_program["result"]["url"])
+    assert rows[1:] == [["CLUB-9", loyalty["id"]]]
+    _, rows = fetch_csv(stack, v1, one_code["result"]["url"])
+    assert rows[1:] == [[gift_card, "7200"]]

@@ -32,7 +32,7 @@ _SOURCES: dict[str, tuple[str, str]] = {
     ExportType.REDEMPTION: ("redemptions", "RedemptionSource"),
     ExportType.CALCULATED_PRICE: ("calculated_prices", "CalculatedPriceSource"),
     V1_REDEMPTION: ("voucherify_redemptions", "VoucherifyRedemptionSource"),
-    V1_VOUCHER: ("voucherify_vouchers", "VoucherifyVoucherSource"),
+    V1_VOUCHER: ("voucherify_vouchers_with_cards", "VoucherifyVoucherAndCardSource"),
     V1_CUSTOMER: ("voucherify_customers", "VoucherifyCustomerSource"),
     V1_PUBLICATION: ("voucherify_publications", "VoucherifyPublicationSource"),
     V1_VOUCHER_TRANSACTIONS: ("voucherify_transactions", "VoucherifyTransactionSource"),
