@@ -16,22 +16,15 @@ from offers.store import keys
 from offers.store.cards import CardStore
 from tests.support.client import TENANT_B, ApiClient
 from tests.support.factories import coupon_body, promotion_body, wait_until
-from tests.support.voucherify import AppKeyClient, export, fetch_csv, make_app_key
+from tests.support.voucherify import (
+    SEED_004_REQUEST_FIELDS,
+    SEED_004_RESPONSE_FIELDS,
+    AppKeyClient,
+    export,
+    fetch_csv,
+    make_app_key,
+)
 
-SEED_004_REQUEST_FIELDS = [
-    "id",
-    "type",
-    "source_id",
-    "reason",
-    "balance",
-    "amount",
-    "created_at",
-    "voucher_id",
-    "campaign_id",
-    "details",
-    "source",
-]
-SEED_004_RESPONSE_FIELDS = [*SEED_004_REQUEST_FIELDS[:10], "related_transaction_id", "source"]
 DEFAULT_FIELDS = ["id", "type", "source_id", "reason", "source", "balance", "amount", "created_at"]
 GIFT_PROGRAM = {
     "name": "gift-cards",
