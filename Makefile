@@ -21,7 +21,7 @@ TENANT ?= 000000000000000000000001
 TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help serve emulator sam-api token app-key test test-future lint unit integration e2e template-lint build bench bench-search bench-export bench-schedules sam-local-check clean openapi fuzz
+.PHONY: help serve emulator sam-api token app-key test test-future lint unit integration e2e template-lint build bench bench-search bench-export bench-schedules bench-card-exports sam-local-check clean openapi fuzz
 
 help:
 	@echo "make serve | token TENANT=<24 chars> | app-key TENANT=<24 chars> | test | test-future | lint | unit | integration | e2e"
@@ -131,6 +131,7 @@ bench: $(VENV)/.installed
 	$(MAKE) bench-search
 	$(MAKE) bench-export
 	$(MAKE) bench-schedules
+	$(MAKE) bench-card-exports
 
 # DynamoDB calls and bytes read per promotion search at 1,000 and 10,000 promotions (minutes on moto).
 bench-search: $(VENV)/.installed
@@ -143,6 +144,10 @@ bench-export: $(VENV)/.installed
 # AWS requests per scheduled run, and the local server's scheduling and webhook lag (~12 minutes).
 bench-schedules: $(VENV)/.installed
 	$(PY) bench/schedules.py
+
+# One gift card's transactions export at 10,000 and 100,000 ledger entries: task memory, rows/s.
+bench-card-exports: $(VENV)/.installed
+	$(PY) bench/card_exports.py
 
 clean:
 	rm -rf .aws-sam .pytest_cache .ruff_cache

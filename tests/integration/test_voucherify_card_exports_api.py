@@ -297,6 +297,7 @@ def test_given_the_wrong_kind_of_campaign_or_an_unknown_one_then_403_or_404_in_v
         ({"parameters": {"fields": ["id", "id"]}}, "invalid_payload", "parameters.fields"),
         ({"exported_object": "voucher"}, "invalid_payload", "exported_object"),
         ([1], "invalid_payload", "body"),
+        ({"parameters": []}, "invalid_payload", "parameters"),
     ],
 )
 def test_given_a_bad_card_export_request_then_400_naming_the_problem(

@@ -32,7 +32,8 @@ def _parameters(body: Any) -> Any:
     unknown = sorted(set(body) - {"parameters"})
     if unknown:
         raise InvalidInput.for_field(unknown[0], "is not allowed", code="invalid_payload")
-    return body.get("parameters") or {}
+    parameters = body.get("parameters")
+    return {} if parameters is None else parameters
 
 
 def _in(value: str) -> dict[str, Any]:
