@@ -37,6 +37,8 @@ from export import (
     function_environment,
     measured,
     mib,
+    ours_csv_seconds,
+    plain_csv_seconds,
     use_emulation,
 )
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -50,9 +52,10 @@ from offers.services import export_engine
 from offers.services.card_export_requests import TRANSACTIONS, export_record
 from offers.services.card_ledger import new_transaction
 from offers.services.voucherify_fields import voucher_id
+from offers.services.voucherify_fields.card_ledger import voucher_transaction_row_maker
 from offers.store import keys, objects
 from offers.store.cards import CARD_ENTITY, transaction_item
-from offers.store.codec import to_item
+from offers.store.codec import from_item, to_item
 from offers.store.exports import ExportStore
 
 TENANT = "cccccccccccccccccccccccc"
@@ -169,6 +172,18 @@ def read_back(export_id: str) -> dict[str, Any]:
     return {"rows": count, "sum": total, "newest_balance": int(first_balance or 0), "newest_first": ordered}
 
 
+def row_path(count: int, repeats: int = 3) -> tuple[float, float]:
+    """(ours: ledger item -> Voucherify fields -> CSV, csv.writer over the same rows) in rows/s,
+    best of ``repeats``, no I/O: what a segment does per row once DynamoDB has answered."""
+    fields = list(TRANSACTIONS.fields)
+    items = [from_item(item) for item in ledger_items(count)][:-1]  # the card item comes last
+    make_row = voucher_transaction_row_maker(fields)
+    rows = [make_row(item) for item in items]
+    ours = min(ours_csv_seconds(fields, map(make_row, items)) for _ in range(repeats))
+    plain = min(plain_csv_seconds(fields, rows) for _ in range(repeats))
+    return len(items) / ours, len(items) / plain
+
+
 TASKS = {
     "plan": lambda arg: plan_task(arg["exportId"]),
     "segment": lambda arg: export_engine.run_segment(TENANT, arg["exportId"], arg["segment"]),
@@ -220,6 +235,7 @@ def main() -> None:
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--segment-rows", type=int, help="EXPORT_SEGMENT_ROWS for the export tasks")
+    parser.add_argument("--csv-rows", type=int, default=100_000)
     parser.add_argument("--task", choices=sorted(TASKS), help=argparse.SUPPRESS)
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     parser.add_argument("--arg", default="{}", help=argparse.SUPPRESS)
@@ -261,6 +277,11 @@ def main() -> None:
     if len(sizes) >= 2:
         growth = peaks[sizes[-1]] / peaks[sizes[0]]
         print(f"\nflat memory: task peak at {sizes[-1]:,} / at {sizes[0]:,} = {growth:.2f} (goal <= 1.2)")
+    ours_rate, plain_rate = row_path(args.csv_rows)
+    print(
+        f"row path over {args.csv_rows:,} ledger entries, all fields: csv.writer {plain_rate:,.0f} rows/s;"
+        f" ours (item -> Voucherify fields -> CSV) {ours_rate:,.0f} rows/s = {ours_rate / plain_rate:.0%}"
+    )
 
 
 if __name__ == "__main__":

@@ -47,10 +47,11 @@ def _whole(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+_compact_json = json.JSONEncoder(separators=(",", ":"), default=str).encode  # one encoder, not one per row
+
+
 def _json_cell(value: Any) -> str:
-    if not value:
-        return ""
-    return json.dumps(value, separators=(",", ":"), default=str, sort_keys=False)
+    return _compact_json(value) if value else ""
 
 
 _TRANSACTION_VALUES: dict[str, Callable[[Item], Any]] = {
