@@ -66,6 +66,8 @@ def test_given_no_fields_then_the_defaults_are_read_and_echoed_only_where_the_ro
         (TRANSACTIONS, {"campaign_id": ""}, "parameters.campaign_id"),
         (TRANSACTIONS, {"colour": "red"}, "parameters.colour"),
         (TRANSACTIONS, [], "parameters"),
+        (TRANSACTIONS, {"filters": {"voucher_id": {"conditions": {"$is": "C" * 600}}}}, "parameters.filters"),
+        (POINTS_EXPIRATION, {"campaign_id": "c" * 600}, "parameters.filters"),
     ],
 )
 def test_given_bad_parameters_then_400_naming_them(what, parameters, names: str):

@@ -30,6 +30,7 @@ from offers.store import keys
 
 VOUCHER_OPERATORS = ("$in", "$is", "$not_in", "$is_not")
 MAX_VALUES = 100
+MAX_KEY_VALUE = 500  # bytes: card codes are at most 200 characters, campaign ids 29
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ def export_record(
         what.vocabulary, filters, columns=columns, descending=bool(order and order.startswith("-"))
     )
     spec = restricted(spec, restriction)
+    if any(len(value.encode()) > MAX_KEY_VALUE for value in spec.equal.values()):  # it would be a key
+        raise _invalid("parameters.filters", f"a voucher or campaign id is at most {MAX_KEY_VALUE} bytes")
     echoed: dict[str, Any] = {}
     if order is not None:
         echoed["order"] = order
