@@ -16,6 +16,9 @@ from voucherify import ApiClient as SdkClient
 from voucherify import CampaignsApi, Configuration, ExportsApi, LoyaltiesApi, RedemptionsApi, VouchersApi
 from voucherify.exceptions import NotFoundException, UnauthorizedException
 from voucherify.models.campaigns_create_request_body import CampaignsCreateRequestBody
+from voucherify.models.campaigns_transactions_export_create_request_body import (
+    CampaignsTransactionsExportCreateRequestBody,
+)
 from voucherify.models.loyalties_points_expiration_export_create_request_body import (
     LoyaltiesPointsExpirationExportCreateRequestBody,
 )
@@ -137,7 +140,7 @@ def test_a_gift_cards_life_exported_through_the_sdk_is_exactly_its_ledger(sdk: S
     assert sdk.vouchers.get_voucher("SDK-GIFT").gift.balance == sum(int(row[5]) for row in rows[1:]) == 5500
 
 
-def test_a_loyalty_programs_points_expirations_through_the_sdks_typed_method(sdk: Sdk):
+def test_a_loyalty_programs_points_expirations_and_transactions_through_the_sdk(sdk: Sdk):
     program = sdk.campaigns.create_campaign(
         CampaignsCreateRequestBody.from_dict(
             {
@@ -167,6 +170,15 @@ def test_a_loyalty_programs_points_expirations_through_the_sdks_typed_method(sdk
     assert rows[0] == ["id", "voucher_id", "points", "status"]
     assert [row[2:] for row in rows[1:]] == [["300", "ACTIVE"], ["300", "ACTIVE"]]
     assert all(row[0].startswith("lpb_") and row[1].startswith("v_") for row in rows[1:])
+    body = CampaignsTransactionsExportCreateRequestBody.from_dict(
+        {"parameters": {"fields": ["voucher_id", "type", "amount", "balance"]}}
+    )
+    raw = sdk.campaigns.export_campaign_transactions_without_preload_content("sdk-club", body)
+    assert raw.status == 200
+    transactions = json.loads(raw.data)
+    assert transactions["parameters"]["filters"] == {"campaign_id": {"conditions": {"$in": [program.id]}}}
+    rows = downloaded(sdk, transactions["id"])
+    assert sorted(row[1:] for row in rows[1:]) == [["POINTS_ADDITION", "300", "300"]] * 2
 
 
 def test_another_tenants_keys_find_no_card_and_cannot_download_its_export(
