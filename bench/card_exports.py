@@ -10,7 +10,10 @@ that task's peak memory (bench/export.py's method: resident high-water mark minu
 process). The CSV is then read back and checked: one row per ledger entry, newest first, and
 its amounts add up to the card's balance.
 
-Goal: the largest task's peak memory at the large size <= 1.2x that at the small size.
+Goal: the largest task's peak memory at the large size <= 1.2x that at the small size. The
+segment task holds a CSV part of up to 8 MiB before it uploads it (objects.CsvChunkWriter); a
+ledger whose whole file is smaller than one part never fills it, so compare sizes past one part
+(about 12,000 entries with every field) to see the export's own growth.
 
 Usage: python bench/card_exports.py [--sizes 10000,100000] [--segment-rows N]
 """
@@ -274,9 +277,9 @@ def main() -> None:
             print(f"    {name:10} {seconds:7.1f}s {mib(peak):>14}")
         print(f"  CSV checked: {check['rows']:,} rows newest first, amounts sum to the balance {balance:,}")
     sizes = sorted(peaks)
-    if len(sizes) >= 2:
-        growth = peaks[sizes[-1]] / peaks[sizes[0]]
-        print(f"\nflat memory: task peak at {sizes[-1]:,} / at {sizes[0]:,} = {growth:.2f} (goal <= 1.2)")
+    for smaller in sizes[:-1]:
+        growth = peaks[sizes[-1]] / peaks[smaller]
+        print(f"\nflat memory: task peak at {sizes[-1]:,} / at {smaller:,} = {growth:.2f} (goal <= 1.2)")
     ours_rate, plain_rate = row_path(args.csv_rows)
     print(
         f"row path over {args.csv_rows:,} ledger entries, all fields: csv.writer {plain_rate:,.0f} rows/s;"
