@@ -525,3 +525,36 @@ def test_given_cards_and_coupon_codes_then_the_voucher_export_has_both_with_the_
     assert rows[1:] == [["CLUB-9", loyalty["id"]]]
     _, rows = fetch_csv(stack, v1, one_code["result"]["url"])
     assert rows[1:] == [[gift_card, "7200"]]
+
+
+def test_given_a_schedule_of_a_cards_transactions_when_run_now_then_its_export_is_the_cards_ledger(
+    stack: LocalStack, api: ApiClient, v1: AppKeyClient, gift_card: str
+):
+    body = {
+        "exported_object": "voucher_transactions",
+        "parameters": {
+            "fields": DEFAULT_FIELDS,
+            "filters": {"voucher_id": {"conditions": {"$in": [gift_card]}}},
+        },
+    }
+    saved = api.post(
+        "/export-schedules",
+        {
+            "name": "GC-1's ledger, nightly",
+            "expression": "cron(30 2 * * ? *)",
+            "timezone": "UTC",
+            "export": {"dialect": "voucherify", "body": body},
+        },
+    )
+    assert saved.status == 201, saved.body
+
+    run = api.post(f"/export-schedules/{saved.json()['id']}/actions/run-now")
+
+    assert run.status == 201, run.body
+    assert (run.json()["exported_object"], run.json()["status"]) == ("voucher_transactions", "SCHEDULED")
+    done = _finished(v1, run.json())
+    _, rows = fetch_csv(stack, v1, done["result"]["url"])
+    assert rows == [
+        DEFAULT_FIELDS,
+        *([_cell(tx, field) for field in DEFAULT_FIELDS] for tx in _ledger(v1, gift_card)),
+    ]
