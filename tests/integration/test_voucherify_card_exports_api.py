@@ -423,7 +423,10 @@ def test_given_a_loyalty_program_then_its_transactions_and_points_expirations_ex
         code: _ok(v1.request("GET", f"/v1/loyalties/club/members/{code}/points-expiration"))["data"]
         for code in ("CLUB-1", "CLUB-2")
     }
-    every = sorted([*buckets["CLUB-1"], *buckets["CLUB-2"]], key=lambda b: (b["expires_at"], b["id"]))
+    by_expiry = [
+        (b["expires_at"], code, b["id"], b) for code, found in sorted(buckets.items()) for b in found
+    ]
+    every = [b for *_, b in sorted(by_expiry, key=lambda entry: entry[:3])]  # ties: by card, then bucket
 
     def as_rows(found: list[dict]) -> list[list[str]]:
         return [
