@@ -561,3 +561,43 @@ def test_given_a_schedule_of_a_cards_transactions_when_run_now_then_its_export_i
         DEFAULT_FIELDS,
         *([_cell(tx, field) for field in DEFAULT_FIELDS] for tx in _ledger(v1, gift_card)),
     ]
+
+
+def test_given_points_expiration_in_v1_exports_then_every_bucket_of_the_tenant_standalone_cards_too(
+    stack: LocalStack, v1: AppKeyClient
+):
+    now = datetime.now(UTC)
+    _ok(v1.request("POST", "/v1/campaigns", LOYALTY_PROGRAM))
+    _ok(v1.request("POST", "/v1/vouchers/CLUB-1", {"campaign": "club"}))  # 100 points, 2 months
+    _ok(v1.request("POST", "/v1/vouchers/SOLO", {"type": "LOYALTY_CARD", "loyalty_card": {"points": 0}}))
+    later = _iso(now + timedelta(days=20))
+    body = {"points": 70, "expiration_type": "CUSTOM_DATE", "expiration_date": later}
+    _ok(v1.request("POST", "/v1/loyalties/members/SOLO/balance", body))
+
+    everything = export(v1, {"exported_object": "points_expiration"})
+    active_soon = export(
+        v1,
+        {
+            "exported_object": "points_expiration",
+            "parameters": {
+                "order": "-expires_at",
+                "filters": {
+                    "status": {"conditions": {"$is": "ACTIVE"}},
+                    "expires_at": {"conditions": {"$before": [_iso(now + timedelta(days=30))]}},
+                },
+            },
+        },
+    )
+
+    club = _ok(v1.request("GET", "/v1/loyalties/club/members/CLUB-1/points-expiration"))["data"][0]
+    solo = _ok(v1.request("GET", "/v1/vouchers/SOLO"))
+    assert everything["parameters"] == {
+        "fields": ["id", "campaign_id", "voucher_id", "status", "expires_at", "points"]
+    }
+    _, rows = fetch_csv(stack, v1, everything["result"]["url"])
+    assert rows[1:] == [
+        [rows[1][0], "", solo["id"], "ACTIVE", later, "70"],  # no campaign; expires first
+        [club["id"], club["campaign_id"], club["voucher_id"], "ACTIVE", club["expires_at"], "100"],
+    ]
+    _, rows = fetch_csv(stack, v1, active_soon["result"]["url"])
+    assert [row[2] for row in rows[1:]] == [solo["id"]]
