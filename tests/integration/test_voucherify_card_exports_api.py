@@ -599,5 +599,6 @@ def test_given_points_expiration_in_v1_exports_then_every_bucket_of_the_tenant_s
         [rows[1][0], "", solo["id"], "ACTIVE", later, "70"],  # no campaign; expires first
         [club["id"], club["campaign_id"], club["voucher_id"], "ACTIVE", club["expires_at"], "100"],
     ]
+    assert rows[1][0].startswith("lpb_") and rows[1][0] != club["id"]
     _, rows = fetch_csv(stack, v1, active_soon["result"]["url"])
     assert [row[2] for row in rows[1:]] == [solo["id"]]
