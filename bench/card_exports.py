@@ -56,6 +56,7 @@ from offers.services.card_export_requests import TRANSACTIONS, export_record
 from offers.services.card_ledger import new_transaction
 from offers.services.voucherify_fields import voucher_id
 from offers.services.voucherify_fields.card_ledger import voucher_transaction_row_maker
+from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.cards import CARD_ENTITY, transaction_item
 from offers.store.codec import from_item, to_item
@@ -248,11 +249,14 @@ def main() -> None:
         return
     if args.task is not None:
         use_emulation(args.endpoint)
+        if os.environ.get("BENCH_SEGMENT_ROWS"):  # after the template's own settings
+            os.environ["EXPORT_SEGMENT_ROWS"] = os.environ["BENCH_SEGMENT_ROWS"]
+            get_settings.cache_clear()
         task = TASKS[args.task]
         print(json.dumps(measured(lambda: task(json.loads(args.arg)))))
         return
 
-    environment = {"EXPORT_SEGMENT_ROWS": str(args.segment_rows)} if args.segment_rows else {}
+    environment = {"BENCH_SEGMENT_ROWS": str(args.segment_rows)} if args.segment_rows else {}
     os.environ.update(function_environment(Template(parameters=LOCAL_PARAMETERS)))
     peaks = {}
     for size in (int(s) for s in args.sizes.split(",")):
