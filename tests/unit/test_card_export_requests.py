@@ -108,6 +108,7 @@ def test_given_ids_codes_negations_or_an_or_junction_then_a_filter_on_voucher_id
     )
 
     assert by_id.equal == {} and by_id.where.expression == "#vid IN (:v0)"
+    assert by_id.where.names == {"#vid": "voucherId"}  # DynamoDB refuses unused names
     assert mixed.where.expression == "NOT (#vid IN (:v0) OR #vcode IN (:v1))"
     assert mixed.where.values == {":v0": "v_abc", ":v1": "GC-2"}
     assert either.equal == {} and " OR " in either.where.expression

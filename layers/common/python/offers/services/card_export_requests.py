@@ -230,7 +230,7 @@ def _voucher_condition(
         value = parsed[0][1][0]
         if not value.startswith("v_"):
             return value, [], {}, {}
-    names = {"#vid": "voucherId", "#vcode": "code"}
+    names: dict[str, str] = {}  # only those used: DynamoDB refuses an unused name
     values: dict[str, Any] = {}
     clauses = []
     for operator, items in parsed:
@@ -240,6 +240,7 @@ def _voucher_condition(
             ("#vcode", [v for v in items if not v.startswith("v_")]),
         ):
             if chosen:
+                names[attribute] = "voucherId" if attribute == "#vid" else "code"
                 placeholders = []
                 for value in chosen:
                     placeholders.append(f":v{len(values)}")
