@@ -21,7 +21,7 @@ TENANT ?= 000000000000000000000001
 TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help serve emulator sam-api token app-key test test-future lint unit integration e2e template-lint build bench bench-search bench-export bench-schedules bench-cards sam-local-check clean openapi fuzz
+.PHONY: help serve emulator sam-api token app-key test test-future lint unit integration e2e template-lint build bench bench-search bench-export bench-schedules bench-cards bench-card-exports sam-local-check clean openapi fuzz
 
 help:
 	@echo "make serve | token TENANT=<24 chars> | app-key TENANT=<24 chars> | test | test-future | lint | unit | integration | e2e"
@@ -132,6 +132,7 @@ bench: $(VENV)/.installed
 	$(MAKE) bench-export
 	$(MAKE) bench-schedules
 	$(MAKE) bench-cards
+	$(MAKE) bench-card-exports
 
 # DynamoDB calls and bytes read per promotion search at 1,000 and 10,000 promotions (minutes on moto).
 bench-search: $(VENV)/.installed
@@ -148,6 +149,9 @@ bench-schedules: $(VENV)/.installed
 # DynamoDB round trips per card balance change and spend; 50 concurrent spends (about a minute).
 bench-cards: $(VENV)/.installed
 	$(PY) bench/cards.py
+# One gift card's transactions export at 10,000 and 100,000 ledger entries: task memory, rows/s.
+bench-card-exports: $(VENV)/.installed
+	$(PY) bench/card_exports.py
 
 clean:
 	rm -rf .aws-sam .pytest_cache .ruff_cache

@@ -43,6 +43,22 @@ def make_app_key(api: ApiClient, name: str = "tests") -> AppKeyClient:
 
 
 SEED_002_FIELDS = ["id", "object", "date", "voucher_code", "customer_id", "result"]
+# Seed 004: the fields its example request asks for, and those its example response echoes
+# (related_transaction_id after details).
+SEED_004_REQUEST_FIELDS = [
+    "id",
+    "type",
+    "source_id",
+    "reason",
+    "balance",
+    "amount",
+    "created_at",
+    "voucher_id",
+    "campaign_id",
+    "details",
+    "source",
+]
+SEED_004_RESPONSE_FIELDS = [*SEED_004_REQUEST_FIELDS[:10], "related_transaction_id", "source"]
 
 
 def seed_002_request(after: str, before: str) -> dict:

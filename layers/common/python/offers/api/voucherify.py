@@ -140,6 +140,10 @@ class VoucherifyResolver(OffersResolver):
         except ValueError:
             raise InvalidInput.for_field("body", "is not valid JSON", code="invalid_payload") from None
 
+    def json_body_or_none(self) -> Any:
+        """An optional JSON body: None when the request has none, else as json_body_or_invalid."""
+        return self.json_body_or_invalid() if self.current_event.decoded_body else None
+
     def query_choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str | None:
         raw = (self.current_event.query_string_parameters or {}).get(name) or default
         if raw is not None and raw not in choices:

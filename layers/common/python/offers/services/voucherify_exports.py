@@ -17,6 +17,7 @@ from offers.clock import format_timestamp, utc_now
 from offers.errors import Conflict, InvalidInput
 from offers.ids import new_id
 from offers.models.exports import ExportRecord, ExportStatus
+from offers.services import card_export_requests
 from offers.services import voucherify_fields as fields
 from offers.services.export_sources import V1_CUSTOMER, V1_PUBLICATION, V1_REDEMPTION, V1_VOUCHER, ExportSpec
 from offers.services.exports import start_export
@@ -91,7 +92,11 @@ def _requested_fields(given: Any, allowed: tuple[str, ...], defaults: tuple[str,
 
 def create_export(tenant_id: str, body: Any) -> dict[str, Any]:
     """Validate, record, start; answers SCHEDULED (the only status the SDK accepts here)."""
-    record = export_record(body)
+    return start(tenant_id, export_record(body))
+
+
+def start(tenant_id: str, record: ExportRecord) -> dict[str, Any]:
+    """Record and start a validated export (any /v1 route that makes one); answers it SCHEDULED."""
     start_export(tenant_id, record)
     return _view(tenant_id, record, None, scheduled=True)
 
@@ -108,10 +113,14 @@ def export_record(body: Any) -> ExportRecord:
         raise _invalid(
             "exported_object", f"should be equal to one of the allowed values [{', '.join(EXPORTED_OBJECTS)}]"
         )
+    if exported_object in card_export_requests.CARD_EXPORTS:  # the cards' ledger
+        what = card_export_requests.CARD_EXPORTS[exported_object]
+        return card_export_requests.export_record(what, body.get("parameters") or {})
     if exported_object not in SUPPORTED:
         raise _invalid(
             "exported_object",
-            f"exports of {exported_object} are not supported yet; supported: {', '.join(SUPPORTED)}",
+            f"exports of {exported_object} are not supported yet; supported: "
+            + ", ".join([*SUPPORTED, *card_export_requests.CARD_EXPORTS]),
         )
     spec, echoed = _read_parameters(exported_object, body.get("parameters") or {})
     return ExportRecord(

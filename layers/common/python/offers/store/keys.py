@@ -776,6 +776,11 @@ def campaign_buckets_partition(tenant_id: str, campaign_id: str, shard: int) -> 
     return f"{tenant_prefix(tenant_id)}PBC#{part(campaign_id)}#S{shard:02d}"
 
 
+def tenant_buckets_partition(tenant_id: str, shard: int) -> str:
+    """All of a tenant's points buckets by expiry (GSI2; the tenant-wide points_expiration export)."""
+    return f"{tenant_prefix(tenant_id)}PBT#S{shard:02d}"
+
+
 def points_expiry_partition(shard: int) -> str:
     """The expiry queue of every tenant's active buckets (read only by the scheduled job)."""
     return f"PTSEXP#S{shard:02d}"
@@ -784,13 +789,15 @@ def points_expiry_partition(shard: int) -> str:
 def points_bucket_index_attributes(
     tenant_id: str, *, code: str, campaign_id: str | None, expires_at: str, bucket_id: str, active: bool
 ) -> dict[str, str]:
-    """GSI1: the campaign's buckets by expiry (the points_expiration export); GSI3, while the
-    bucket is active: the expiry queue, sorted by expiry, so the job reads ``sk < now``."""
+    """GSI1: the campaign's buckets by expiry, GSI2: the tenant's (the points_expiration export);
+    GSI3, while the bucket is active: the expiry queue, sorted by expiry, so the job reads
+    ``sk < now``."""
     shard = card_shard(code)
-    attributes: dict[str, str] = {}
+    by_expiry = f"{expires_at}#{part(code)}#{bucket_id}"
+    attributes: dict[str, str] = {GSI2[1]: tenant_buckets_partition(tenant_id, shard), GSI2[2]: by_expiry}
     if campaign_id:
         attributes[GSI1[1]] = campaign_buckets_partition(tenant_id, campaign_id, shard)
-        attributes[GSI1[2]] = f"{expires_at}#{part(code)}#{bucket_id}"
+        attributes[GSI1[2]] = by_expiry
     if active:
         attributes[GSI3[1]] = points_expiry_partition(shard)
         attributes[GSI3[2]] = f"{expires_at}#{part(tenant_id)}#{part(code)}#{bucket_id}"

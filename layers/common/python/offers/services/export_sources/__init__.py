@@ -17,9 +17,11 @@ from offers.errors import InvalidInput
 from offers.models.exports import ExportType
 from offers.services.export_sources.base import (
     V1_CUSTOMER,
+    V1_POINTS_EXPIRATION,
     V1_PUBLICATION,
     V1_REDEMPTION,
     V1_VOUCHER,
+    V1_VOUCHER_TRANSACTIONS,
     ExportSource,
     ExportSpec,
     Segment,
@@ -30,9 +32,11 @@ _SOURCES: dict[str, tuple[str, str]] = {
     ExportType.REDEMPTION: ("redemptions", "RedemptionSource"),
     ExportType.CALCULATED_PRICE: ("calculated_prices", "CalculatedPriceSource"),
     V1_REDEMPTION: ("voucherify_redemptions", "VoucherifyRedemptionSource"),
-    V1_VOUCHER: ("voucherify_vouchers", "VoucherifyVoucherSource"),
+    V1_VOUCHER: ("voucherify_vouchers_with_cards", "VoucherifyVoucherAndCardSource"),
     V1_CUSTOMER: ("voucherify_customers", "VoucherifyCustomerSource"),
     V1_PUBLICATION: ("voucherify_publications", "VoucherifyPublicationSource"),
+    V1_VOUCHER_TRANSACTIONS: ("voucherify_transactions", "VoucherifyTransactionSource"),
+    V1_POINTS_EXPIRATION: ("voucherify_points_expiration", "VoucherifyPointsExpirationSource"),
 }
 _loaded: dict[str, ExportSource] = {}
 
@@ -65,9 +69,11 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "V1_CUSTOMER",
+    "V1_POINTS_EXPIRATION",
     "V1_PUBLICATION",
     "V1_REDEMPTION",
     "V1_VOUCHER",
+    "V1_VOUCHER_TRANSACTIONS",
     "ExportSource",
     "ExportSpec",
     "Segment",

@@ -34,6 +34,8 @@ V1_REDEMPTION = "V1_REDEMPTION"
 V1_VOUCHER = "V1_VOUCHER"
 V1_CUSTOMER = "V1_CUSTOMER"
 V1_PUBLICATION = "V1_PUBLICATION"
+V1_VOUCHER_TRANSACTIONS = "V1_VOUCHER_TRANSACTIONS"
+V1_POINTS_EXPIRATION = "V1_POINTS_EXPIRATION"
 
 Item = dict[str, Any]
 IndexChoice = tuple[tuple[str, str, str], list[str], str | None]  # (index, partitions, applied attribute)
