@@ -149,6 +149,7 @@ bench-schedules: $(VENV)/.installed
 # DynamoDB round trips per card balance change and spend; 50 concurrent spends (about a minute).
 bench-cards: $(VENV)/.installed
 	$(PY) bench/cards.py
+
 # One gift card's transactions export at 10,000 and 100,000 ledger entries: task memory, rows/s.
 bench-card-exports: $(VENV)/.installed
 	$(PY) bench/card_exports.py
