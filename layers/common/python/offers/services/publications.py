@@ -22,6 +22,7 @@ from offers.services.voucherify_fields import customer_id, voucher_id
 from offers.store import keys
 from offers.store.coupons import CouponCodeStore
 from offers.store.customers import CustomerNotFound, CustomerStore
+from offers.store.metadata_keys import PUBLICATION, MetadataKeyStore
 from offers.store.promotions import PromotionNotFound, PromotionStore
 from offers.store.publications import PublicationStore
 from offers.store.table import Table
@@ -30,6 +31,7 @@ _codes = CouponCodeStore()
 _customers = CustomerStore()
 _promotions = PromotionStore()
 _publications = PublicationStore()
+_metadata_keys = MetadataKeyStore()
 CHANNEL = "API"
 _FREE_CODES_TRIED = 25
 
@@ -78,6 +80,8 @@ def assignment_operations(
         *_publications.put_ops(tenant_id, publication),
         _customers.totals_op(tenant_id, customer, source_id, {}, now),
     ]
+    if metadata:
+        operations += _metadata_keys.add_ops(tenant_id, PUBLICATION, metadata, publication["id"])
     return operations, publication
 
 

@@ -637,3 +637,19 @@ def publications_partition(tenant_id: str) -> str:
 
 def publication_index_attributes(tenant_id: str, publication_id: str, created_at: str) -> dict[str, str]:
     return {GSI1[1]: publications_partition(tenant_id), GSI1[2]: f"{created_at}#{publication_id}"}
+
+
+# -- metadata keys found (Voucherify dialect) -------------------------------------------------------
+# Per tenant and exported object, the set of metadata keys ever stored, so an export of the
+# ``metadata`` field knows its columns from one BatchGet instead of a pass over the data.
+# Write-sharded (redemptions add to it at the ledger's rate); an export reads every shard.
+
+METADATA_KEY_SHARDS = 8
+
+
+def metadata_keys_key(tenant_id: str, exported_object: str, shard: int) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}MDKEYS#{exported_object}#S{shard:02d}", SK: "MDKEYS"}
+
+
+def metadata_keys_shard(seed: str) -> int:
+    return zlib.crc32(seed.encode()) % METADATA_KEY_SHARDS

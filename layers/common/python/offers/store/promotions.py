@@ -9,6 +9,7 @@ from offers.clock import format_timestamp
 from offers.errors import Conflict, NotFound
 from offers.models.promotions import PromotionInput, PromotionRecord
 from offers.store import keys
+from offers.store.metadata_keys import VOUCHER, MetadataKeyStore
 from offers.store.table import ConditionFailed, Page, Table, TransactionCancelled
 
 ENTITY = "PROMOTION"
@@ -62,10 +63,14 @@ class PromotionStore:
 
     def create_operations(self, tenant_id: str, record: PromotionRecord) -> list[dict[str, Any]]:
         """The writes that create a promotion (for callers that add their own to the transaction)."""
-        return [
+        operations = [
             self.table.put_op(to_item(tenant_id, record), condition="attribute_not_exists(pk)"),
             self._count_change(tenant_id, +1),
         ]
+        if record.additional_attributes and not record.is_implicit:  # a coupon's: its vouchers' metadata
+            names = [attribute.name for attribute in record.additional_attributes]
+            operations += MetadataKeyStore(self.table).add_ops(tenant_id, VOUCHER, names, record.id)
+        return operations
 
     def create(self, tenant_id: str, record: PromotionRecord) -> None:
         self.table.transact_write(self.create_operations(tenant_id, record))
@@ -108,6 +113,9 @@ class PromotionStore:
             for name, field in type(data).model_fields.items()
             if getattr(data, name) is None
         ]
+        if data.additional_attributes and not data.is_implicit:  # first: the key set never misses one
+            names = [attribute.name for attribute in data.additional_attributes]
+            MetadataKeyStore(self.table).add(tenant_id, VOUCHER, names, promotion_id)
         condition, values = "attribute_exists(pk)", {}
         if data.is_implicit:
             condition += " AND (attribute_not_exists(codeCount) OR codeCount = :zero)"

@@ -12,11 +12,14 @@ from offers.services.export_sources.base import (
     IndexChoice,
     Item,
 )
+from offers.services.export_sources.metadata import MetadataColumns
 from offers.services.voucherify_fields import PUBLICATION_DEFAULT_FIELDS, publication_row_maker
 from offers.store import keys
+from offers.store.metadata_keys import PUBLICATION
 
 
-class VoucherifyPublicationSource(DialectSpecSource):
+class VoucherifyPublicationSource(MetadataColumns, DialectSpecSource):
+    metadata_object = PUBLICATION
     columns = PUBLICATION_DEFAULT_FIELDS
     time_attribute = "createdAt"
 

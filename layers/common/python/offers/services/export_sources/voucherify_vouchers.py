@@ -11,13 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 from offers.services.export_sources.base import DialectSpecSource, ExportSpec, IndexChoice, Item
+from offers.services.export_sources.metadata import MetadataColumns
 from offers.services.voucherify_fields import VOUCHER_DEFAULT_FIELDS, voucher_row_maker
 from offers.settings import get_settings
 from offers.store import keys
+from offers.store.metadata_keys import VOUCHER
 from offers.store.table import Table
 
 
-class VoucherifyVoucherSource(DialectSpecSource):
+class VoucherifyVoucherSource(MetadataColumns, DialectSpecSource):
+    metadata_object = VOUCHER
     columns = VOUCHER_DEFAULT_FIELDS
     time_attribute = "createdAt"
 
