@@ -134,3 +134,101 @@ def test_given_metadata_fields_then_the_request_echoes_them_as_sent(v1: AppKeyCl
     done = export(v1, body)
 
     assert done["parameters"]["fields"] == ["source_id", "metadata"]
+
+
+# -- metadata.X filters --------------------------------------------------------------------------
+
+
+def filtered(
+    stack: LocalStack, v1: AppKeyClient, exported_object: str, field: str, filters: dict
+) -> list[str]:
+    rows = csv_of(stack, v1, exported_object, fields=[field], filters=filters)
+    return sorted(row[0] for row in rows[1:])
+
+
+def test_given_metadata_filters_on_customers_then_only_the_matching_customers(
+    stack: LocalStack, v1: AppKeyClient, customers: None
+):
+    cases = [
+        ({"metadata.tier": {"conditions": {"$is": "gold"}}}, ["ada"]),
+        ({"metadata.tier": {"conditions": {"$in": ["gold", "silver"]}}}, ["ada", "bob"]),
+        ({"metadata.tier": {"conditions": {"$is_not": "gold"}}}, ["bob", "cleo"]),
+        ({"metadata.city": {"conditions": {"$has_value": ""}}}, ["bob"]),
+        ({"metadata.city": {"conditions": {"$is_unknown": ""}}}, ["ada", "cleo"]),
+        ({"metadata.tags": {"conditions": {"$contains": "b"}}}, ["ada"]),
+        ({"metadata.tier": {"conditions": {"$starts_with": "sil"}}}, ["bob"]),
+        ({"metadata.tier": {"conditions": {"$ends_with": "ver"}}}, ["bob"]),
+        (
+            {
+                "junction": "or",
+                "metadata.city": {"conditions": {"$is": "Oslo"}},
+                "source_id": {"conditions": {"$is": "cleo"}},
+            },
+            ["bob", "cleo"],
+        ),
+    ]
+    for filters, expected in cases:
+        assert filtered(stack, v1, "customer", "source_id", filters) == expected, filters
+
+
+def test_given_metadata_filters_on_redemptions_publications_and_vouchers_then_only_matching_rows(
+    stack: LocalStack, api: ApiClient, v1: AppKeyClient
+):
+    api.post("/coupons", coupon_body(["SP-1", "SP-2"], additionalAttributes=attributes(season="spring")))
+    api.post(
+        "/coupons", coupon_body(["SU-1"], name="Summer", additionalAttributes=attributes(season="summer"))
+    )
+    offer = api.post("/promotions", promotion_body(limits=[], startAt=ago(30))).json()
+    for order, extra in (("o-1", attributes(store="42")), ("o-2", []), ("o-3", attributes(store="9"))):
+        body = {"orderId": order, "promotionId": offer["id"], "additionalAttributes": extra}
+        assert api.post("/redemptions", body).status == 201
+    for code, via in (("SP-1", "mail"), ("SU-1", "shop")):
+        body = {"voucher": code, "customer": {"source_id": f"c-{code}"}, "metadata": {"via": via}}
+        assert v1.request("POST", "/v1/publications", body).status == 200
+
+    store_42 = {"metadata.store": {"conditions": {"$is": "42"}}}
+    assert filtered(stack, v1, "redemption", "order_id", store_42) == ["o-1"]
+    no_store = {"metadata.store": {"conditions": {"$is_unknown": ""}}}
+    assert filtered(stack, v1, "redemption", "order_id", no_store) == ["o-2"]
+    by_mail = {"metadata.via": {"conditions": {"$in": ["mail"]}}}
+    assert filtered(stack, v1, "publication", "voucher_code", by_mail) == ["SP-1"]
+    spring = {"metadata.season": {"conditions": {"$is": "spring"}}}
+    assert filtered(stack, v1, "voucher", "code", spring) == ["SP-1", "SP-2"]
+    spring_or_su = {"junction": "or", **spring, "code": {"conditions": {"$ends_with": "U-1"}}}
+    assert filtered(stack, v1, "voucher", "code", spring_or_su) == ["SP-1", "SP-2", "SU-1"]
+
+
+def test_given_type_fitting_operators_then_only_matching_vouchers(
+    stack: LocalStack, api: ApiClient, v1: AppKeyClient
+):
+    coupon = api.post("/coupons", coupon_body(["OP-1", "OP-2", "XP-3"])).json()
+    redeemed = {"orderId": "o-1", "promotionId": coupon["id"], "couponCode": "OP-2", "userId": "u"}
+    assert api.post("/redemptions", redeemed).status == 201
+
+    cases = [
+        ({"code": {"conditions": {"$ends_with": "-2"}}}, ["OP-2"]),
+        ({"code": {"conditions": {"$contains": "P-"}}}, ["OP-1", "OP-2", "XP-3"]),
+        ({"code": {"conditions": {"$not_contain": "OP"}}}, ["XP-3"]),
+        ({"redemption_count": {"conditions": {"$more_than": 0}}}, ["OP-2"]),
+        ({"redemption_count": {"conditions": {"$less_than_equal": 0}}}, ["OP-1", "XP-3"]),
+        ({"created_at": {"conditions": {"$less_than_ago": 1}}}, ["OP-1", "OP-2", "XP-3"]),
+        ({"created_at": {"conditions": {"$more_than_ago": 1}}}, []),
+    ]
+    for filters, expected in cases:
+        assert filtered(stack, v1, "voucher", "code", filters) == expected, filters
+
+
+def test_given_an_unknown_filter_field_or_operator_then_400_in_voucherify_format_naming_it(v1: AppKeyClient):
+    for filters, named in (
+        (
+            {"metadata.tier": {"conditions": {"$sounds_like": "x"}}},
+            "parameters.filters.metadata.tier.conditions.$sounds_like",
+        ),
+        ({"colour": {"conditions": {"$is": "x"}}}, "parameters.filters.colour"),
+    ):
+        body = {"exported_object": "customer", "parameters": {"filters": filters}}
+        response = v1.request("POST", "/v1/exports", body)
+
+        assert response.status == 400
+        assert {k: response.json()[k] for k in ("code", "key")} == {"code": 400, "key": "invalid_payload"}
+        assert named in response.json()["details"]

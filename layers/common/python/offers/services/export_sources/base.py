@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from offers.clock import format_timestamp, parse_timestamp
 from offers.models.exports import ExportFilter
+from offers.services.export_sources.checks import Check, Resolve, predicate, stored_value
 from offers.settings import get_settings
 from offers.store import keys
 from offers.store.merge import sort_key_range
@@ -64,6 +65,8 @@ class ExportSpec(BaseModel):
     where: Where | None = None
     columns: list[str] | None = None
     descending: bool = False
+    checks: list[Check] = Field(default_factory=list)  # conditions DynamoDB can't test, checked here
+    any_check: bool = False  # the checks are or-ed (and then nothing else filters)
 
     def window(self, attribute: str) -> tuple[str | None, str | None]:
         return self.ranges.get(attribute, (None, None))
@@ -176,10 +179,18 @@ class TimeIndexedSource:
             _partition_items(segment, partition, filter_expression, names, values)
             for partition in segment.partitions
         ]
-        ordered = heapq.merge(
+        ordered: Iterator[Item] = heapq.merge(
             *streams, key=lambda item: item[segment.sort_attribute], reverse=segment.descending
         )
+        if spec.checks:
+            ordered = filter(
+                predicate(spec.checks, any_of=spec.any_check, resolve=self.resolver(tenant_id)), ordered
+            )
         return map(self.row_maker(tenant_id, spec), ordered)
+
+    def resolver(self, tenant_id: str) -> Resolve:
+        """How a check finds the value at its path (a source whose values live elsewhere overrides)."""
+        return stored_value
 
     def filters(
         self, spec: ExportSpec, applied: str | None

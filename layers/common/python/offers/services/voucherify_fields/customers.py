@@ -9,7 +9,7 @@ from offers.services.voucherify_fields.common import Item, metadata_cell, own_me
 from offers.store.customers import TOTALS
 
 CUSTOMER_DEFAULT_FIELDS = ("name", "source_id")
-_ADDRESS_FIELDS = ("city", "state", "line_1", "line_2", "country", "postal_code")
+ADDRESS_FIELDS = ("city", "state", "line_1", "line_2", "country", "postal_code")
 _ORDER_FIELDS = ("total_amount", "total_count", "average_amount", "last_order_amount", "last_order_date")
 CUSTOMER_FIELDS = (
     "name",
@@ -19,7 +19,7 @@ CUSTOMER_FIELDS = (
     "source_id",
     "created_at",
     "updated_at",
-    *(f"address_{name}" for name in _ADDRESS_FIELDS),
+    *(f"address_{name}" for name in ADDRESS_FIELDS),
     *(f"redemptions_total_{name}" for name in TOTALS),
     *(f"orders_{name}" for name in _ORDER_FIELDS),
     "loyalty_points",
@@ -51,7 +51,7 @@ def _customer_values() -> dict[str, Callable[[Item], Any]]:
             "metadata": lambda item: metadata_cell(item.get("metadata") or None),
         }
     )
-    for name in _ADDRESS_FIELDS:
+    for name in ADDRESS_FIELDS:
         values[f"address_{name}"] = lambda item, name=name: (item.get("address") or {}).get(name)
     for name, attribute in TOTALS.items():
         values[f"redemptions_total_{name}"] = lambda item, attribute=attribute: int(item.get(attribute) or 0)
