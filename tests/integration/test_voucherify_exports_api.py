@@ -179,9 +179,10 @@ def test_given_an_export_that_matches_nothing_then_done_with_a_header_only_file(
             "Unsupported field used: code. Allowed fields: id, object, date,",
         ),
         (
-            {"exported_object": "redemption", "parameters": {"order": "-voucher_code"}},
+            {"exported_object": "redemption", "parameters": {"order": "-name"}},
             "invalid_payload",
-            "Property .parameters.order should be one of [created_at, -created_at]",
+            "Property .parameters.order should be one of [id, -id, voucher_code, -voucher_code, tracking_id,"
+            " -tracking_id, customer_id, -customer_id, created_at, -created_at]",
         ),
         (
             {

@@ -57,7 +57,14 @@ SUPPORTED: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], Vocabulary]] =
         PUBLICATIONS,
     ),
 }
-ORDERS = ("created_at", "-created_at")
+# The orders the reference allows per object (each also with "-"): created_at is the order of
+# every source's index; the others sort the export in one segment (export_sources/sorting.py).
+ORDER_FIELDS = {
+    "voucher": ("created_at", "updated_at", "code"),
+    "redemption": ("id", "voucher_code", "tracking_id", "customer_id", "created_at"),
+    "customer": ("name", "id", "email", "source_id", "created_at", "updated_at"),
+    "publication": ("id", "voucher_code", "tracking_id", "customer_id", "created_at", "channel"),
+}
 LIST_ORDERS = ("created_at", "-created_at", "status", "-status")
 MAX_FIELDS = 100
 MAX_LISTED = 10_000
@@ -136,8 +143,10 @@ def _read_parameters(exported_object: str, parameters: Any) -> tuple[ExportSpec,
     _, allowed, defaults, vocabulary = SUPPORTED[exported_object]
     columns = _requested_fields(parameters.get("fields"), allowed, defaults)
     order = parameters.get("order")
-    if order is not None and order not in ORDERS:
-        raise _invalid("parameters.order", f"should be one of [{', '.join(ORDERS)}]")
+    orders = [f"{sign}{name}" for name in ORDER_FIELDS[exported_object] for sign in ("", "-")]
+    if order is not None and order not in orders:
+        raise _invalid("parameters.order", f"should be one of [{', '.join(orders)}]")
+    ordered_by = (order or "created_at").lstrip("-")
     filters = parameters.get("filters")
     if filters is not None and not isinstance(filters, dict):
         raise _invalid("parameters.filters", "must be an object")
@@ -147,7 +156,13 @@ def _read_parameters(exported_object: str, parameters: Any) -> tuple[ExportSpec,
         if exported_object != "voucher" or not isinstance(campaign_id, str) or not campaign_id:
             raise _invalid("parameters.campaign_id", "is a campaign id, for voucher exports only")
         read_filters = {**(filters or {}), "campaign_id": {"conditions": {"$is": campaign_id}}}
-    spec = compile_filters(vocabulary, read_filters, columns=columns, descending=order == "-created_at")
+    spec = compile_filters(
+        vocabulary,
+        read_filters,
+        columns=columns,
+        descending=bool(order and order.startswith("-")),
+        order_by=None if ordered_by == "created_at" else ordered_by,
+    )
     echoed: dict[str, Any] = {"fields": columns}
     for name, value in (("order", order), ("filters", filters), ("campaign_id", campaign_id)):
         if value is not None:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from offers.clock import format_timestamp, parse_timestamp
 from offers.models.exports import ExportFilter
+from offers.services.export_sources import sorting
 from offers.services.export_sources.checks import Check, Resolve, predicate, stored_value
 from offers.settings import get_settings
 from offers.store import keys
@@ -65,6 +66,7 @@ class ExportSpec(BaseModel):
     where: Where | None = None
     columns: list[str] | None = None
     descending: bool = False
+    order_by: str | None = None  # a column no index sorts by: one segment, sorted on its own
     checks: list[Check] = Field(default_factory=list)  # conditions DynamoDB can't test, checked here
     any_check: bool = False  # the checks are or-ed (and then nothing else filters)
 
@@ -143,16 +145,23 @@ class TimeIndexedSource:
             return []
         start = lower or min(s.first for _, s in present)  # type: ignore[type-var]
         end = upper or max(s.newest for _, s in present)  # type: ignore[type-var]
-        windows = _windows(
-            start=start,
-            end=end,
-            rows=_estimated_rows([s for _, s in present]),
-            target_rows=settings.export_segment_rows,
-            max_windows=settings.export_max_segments,
-            lower=lower,
-            upper=upper,
-        )
-        if spec.descending:  # segment ids sort in file order: the newest window comes first
+        rows = _estimated_rows([s for _, s in present])
+        if spec.order_by:  # a global order by another column: one window, sorted in its segment
+            if rows > sorting.MAX_SORTED_ROWS:
+                raise sorting.SortedExportTooLarge(rows, spec.order_by)
+            windows = [(lower, upper)]
+        else:
+            windows = _windows(
+                start=start,
+                end=end,
+                rows=rows,
+                target_rows=settings.export_segment_rows,
+                max_windows=settings.export_max_segments,
+                lower=lower,
+                upper=upper,
+            )
+        time_descending = spec.descending and not spec.order_by
+        if time_descending:  # segment ids sort in file order: the newest window comes first
             windows.reverse()
         name, partition_attribute, sort_attribute = index
         return [
@@ -164,7 +173,7 @@ class TimeIndexedSource:
                 partitions=tuple(p for p, _ in present),
                 lower=low,
                 upper=high,
-                descending=spec.descending,
+                descending=time_descending,
             )
             for w, (low, high) in enumerate(windows)
         ]
@@ -186,6 +195,10 @@ class TimeIndexedSource:
             ordered = filter(
                 predicate(spec.checks, any_of=spec.any_check, resolve=self.resolver(tenant_id)), ordered
             )
+        if spec.order_by:  # each row led by its sort key, sorted, the key dropped
+            columns = [spec.order_by, *(spec.columns or self.columns)]
+            keyed = self.row_maker(tenant_id, spec.model_copy(update={"columns": columns}))
+            return sorting.sorted_rows(map(keyed, ordered), descending=spec.descending)
         return map(self.row_maker(tenant_id, spec), ordered)
 
     def resolver(self, tenant_id: str) -> Resolve:
