@@ -107,7 +107,7 @@ PUBLICATIONS = Vocabulary(
         "date": ("createdAt", "time"),
     },
     "createdAt",
-    (),
+    ("code", "customerId"),
 )
 VOUCHERS = Vocabulary(
     "voucher",

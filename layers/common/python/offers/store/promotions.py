@@ -208,6 +208,23 @@ class PromotionStore:
                 raise PromotionNotFound(promotion_id) from error
             raise
 
+    def coupons_named(self, tenant_id: str, name: str) -> list[str]:
+        """Ids of the coupons (not implicit promotions) named exactly ``name``: the name index's
+        two partitions (enabled, disabled), a few items each."""
+        index = keys.SEARCH_BY_NAME
+        found = []
+        for enabled in (True, False):
+            items = self.table.query_all(
+                keys.search_partition(tenant_id, enabled=enabled),
+                index=index.name,
+                partition_attribute=keys.SEARCH_PARTITION,
+                sort_condition="begins_with(#sk, :name)",
+                names={"#sk": index.sort_attribute},
+                values={":name": index.prefix(name)},
+            )
+            found += [item["id"] for item in items if item.get("name") == name and not item.get("isImplicit")]
+        return found
+
     def count(self, tenant_id: str) -> int:
         stats = self.table.get(keys.tenant_stats_key(tenant_id)) or {}
         return int(stats.get("promotions", 0))

@@ -14,8 +14,8 @@ from offers.services.export_sources.base import (
 )
 from offers.services.export_sources.metadata import MetadataColumns
 from offers.services.voucherify_fields import PUBLICATION_DEFAULT_FIELDS, publication_row_maker
-from offers.store import keys
 from offers.store.metadata_keys import PUBLICATION
+from offers.store.publications import publication_index
 
 
 class VoucherifyPublicationSource(MetadataColumns, DialectSpecSource):
@@ -24,7 +24,8 @@ class VoucherifyPublicationSource(MetadataColumns, DialectSpecSource):
     time_attribute = "createdAt"
 
     def read_plan(self, tenant_id: str, spec: ExportSpec) -> IndexChoice:
-        return keys.GSI1, [keys.publications_partition(tenant_id)], None
+        index, partition, applied = publication_index(tenant_id, spec.equal)
+        return index, [partition], applied
 
     def row_maker(self, tenant_id: str, spec: ExportSpec) -> Callable[[Item], list[Any]]:
         return publication_row_maker(spec.columns or self.columns)
