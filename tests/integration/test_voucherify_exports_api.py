@@ -474,20 +474,49 @@ def test_given_a_campaign_id_on_a_redemption_export_then_400_naming_it(v1: AppKe
     assert "parameters.campaign_id" in response.json()["details"]
 
 
-def test_given_dynamodb_throttling_then_503_with_retry_after_in_voucherify_format(
-    v1: AppKeyClient, monkeypatch
-):
+def throttled(code: str, operation: str):
     from botocore.exceptions import ClientError
 
-    from offers.store.table import Table
+    def refuse(*args, **kwargs):
+        raise ClientError({"Error": {"Code": code, "Message": "slow down"}}, operation)
 
-    def throttled(self, *args, **kwargs):
-        error = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}
-        raise ClientError(error, "Query")
+    return refuse
 
-    monkeypatch.setattr(Table, "query", throttled)
-    response = v1.request("GET", "/v1/exports")
 
+def assert_busy(response) -> None:
     assert response.status == 503
     assert response.headers["retry-after"] == "1"
     assert {k: response.json()[k] for k in ("code", "key")} == {"code": 503, "key": "service_unavailable"}
+
+
+def test_given_dynamodb_throttling_then_503_with_retry_after_in_voucherify_format(
+    v1: AppKeyClient, monkeypatch
+):
+    from offers.store import retries
+    from offers.store.clients import dynamodb
+
+    monkeypatch.setattr(retries.time, "sleep", lambda _: None)
+    monkeypatch.setattr(dynamodb(), "query", throttled("ProvisionedThroughputExceededException", "Query"))
+
+    assert_busy(v1.request("GET", "/v1/exports"))
+
+
+def test_given_step_functions_or_s3_busy_then_503_with_retry_after_and_no_export_left_running(
+    v1: AppKeyClient, ledger: list[dict], monkeypatch
+):
+    from offers.store import objects
+    from offers.store.clients import client
+
+    done = export(v1, {"exported_object": "redemption"})
+    stepfunctions = client("stepfunctions")
+    monkeypatch.setattr(stepfunctions, "start_execution", throttled("ThrottlingException", "StartExecution"))
+
+    assert_busy(v1.request("POST", "/v1/exports", {"exported_object": "redemption"}))
+    listed = v1.request("GET", "/v1/exports").json()["exports"]
+    assert [e["status"] for e in listed if e["id"] != done["id"]] == ["ERROR"]  # never left SCHEDULED
+    paginator = objects.s3().get_paginator
+    monkeypatch.setattr(objects.s3(), "get_paginator", throttled("SlowDown", "ListObjectsV2"))
+    assert_busy(v1.request("DELETE", f"/v1/exports/{done['id']}"))
+    assert v1.request("GET", f"/v1/exports/{done['id']}").status == 200  # still there: delete it again
+    monkeypatch.setattr(objects.s3(), "get_paginator", paginator)
+    assert v1.request("DELETE", f"/v1/exports/{done['id']}").status == 204

@@ -32,6 +32,7 @@ from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.clients import client
 from offers.store.exports import ExportNotFound, ExportStore
+from offers.store.retries import unavailable_when_busy
 
 _store = ExportStore()
 EXPORTED_OBJECTS = (
@@ -230,16 +231,24 @@ def list_exports(
 
 
 def delete_export(tenant_id: str, export_id: str) -> None:
-    """Stop the job if it runs, forget the export, delete its files; then it is 404."""
+    """Stop the job if it runs, delete its files, forget the export; then it is 404."""
     _v1_export(tenant_id, export_id)
     settings = get_settings()
     if settings.export_state_machine_arn:
         execution = settings.export_state_machine_arn.replace(":stateMachine:", ":execution:", 1)
         stepfunctions = client("stepfunctions")
         with contextlib.suppress(stepfunctions.exceptions.ExecutionDoesNotExist):
-            stepfunctions.stop_execution(executionArn=f"{execution}:{export_id}", cause="export deleted")
+            unavailable_when_busy(
+                lambda: stepfunctions.stop_execution(
+                    executionArn=f"{execution}:{export_id}", cause="export deleted"
+                ),
+                operation="StopExecution",
+            )
+    # files first: a DELETE that fails part way (503) leaves the export to be deleted again
+    unavailable_when_busy(
+        lambda: objects.delete_prefix(keys.export_prefix(tenant_id, export_id)), operation="DeleteObjects"
+    )
     _store.delete(tenant_id, export_id)
-    objects.delete_prefix(keys.export_prefix(tenant_id, export_id))
 
 
 def download_url(tenant_id: str, export_id: str) -> str:
