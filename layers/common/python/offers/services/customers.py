@@ -13,6 +13,7 @@ from typing import Any
 from offers.clock import format_timestamp, utc_now
 from offers.models.customers import CustomerInput
 from offers.services.voucherify_fields import customer_id
+from offers.services.voucherify_fields.customers import order_totals
 from offers.store.customers import TOTALS, CustomerNotFound, CustomerStore
 from offers.store.metadata_keys import CUSTOMER, MetadataKeyStore
 
@@ -80,7 +81,7 @@ def customer_view(item: dict[str, Any]) -> dict[str, Any]:
             "redemptions": {
                 f"total_{total}": int(item.get(attribute) or 0) for total, attribute in TOTALS.items()
             },
-            "orders": {"total_amount": 0, "total_count": 0, "average_amount": 0, "last_order_amount": 0},
+            "orders": order_totals(item),
         },
         "created_at": item.get("createdAt"),
         "updated_at": item.get("updatedAt"),
