@@ -334,3 +334,29 @@ def test_given_the_sdk_then_list_publications_filters_and_orders_and_a_campaign_
     assert [p.vouchers for p in by_campaign.publications] == [["FALL-1"]]
     assert [p.tracking_id for p in by_voucher.publications] == ["lp-bob"]
     assert (failures.publications, failures.total) == ([], 0)
+
+
+def test_given_the_sdk_then_metadata_is_one_column_per_key_and_vouchers_come_in_the_order_asked(tenant):
+    fabric, _, sdk, _ = tenant
+    for codes, season in ((["MC-2", "MC-9"], "spring"), (["MC-5"], None)):
+        attributes = [{"name": "season", "values": [season]}] if season else []
+        attributes += [{"name": "aisle", "values": ["7"]}] if not season else []
+        body = coupon_body(codes, startAt=at(-1), additionalAttributes=attributes)
+        assert fabric.post("/coupons", body).status == 201
+
+    parameters = {"fields": ["code", "metadata"], "order": "-code"}
+    created = create(sdk, {"exported_object": "voucher", "parameters": parameters})
+    done = wait_done(sdk, created.id)
+
+    assert (done.status, done.parameters.fields, done.parameters.order) == (
+        "DONE",
+        ["code", "metadata"],
+        "-code",
+    )
+    token = parse_qs(urlsplit(done.result.url).query)["token"][0]
+    assert csv_rows(sdk.download_export(created.id, token)) == [
+        ["code", "metadata.aisle", "metadata.season"],
+        ["MC-9", "", "spring"],
+        ["MC-5", "7", ""],
+        ["MC-2", "", "spring"],
+    ]
