@@ -8,6 +8,7 @@ from offers.api.voucherify import VoucherifyResolver, invalid_query
 from offers.services import publication_lists as publications
 
 app = VoucherifyResolver()
+MAX_VALUE_LENGTH = 500
 ORDERS = tuple(f"{sign}{name}" for name in publications.LIST_ORDER_FIELDS for sign in ("", "-"))
 
 
@@ -18,6 +19,9 @@ def list_publications():
         raise invalid_query(
             "filters", "is not supported: filter with campaign, customer, voucher or source_id"
         )
+    for name in ("campaign", "customer", "voucher", "source_id"):
+        if len(query.get(name) or "") > MAX_VALUE_LENGTH:  # longer than any key a Query could take
+            raise invalid_query(name, f"must be at most {MAX_VALUE_LENGTH} characters")
     referral = app.query_choice("is_referral_code", ("true", "false"))
     filters = publications.PublicationFilters(
         campaign=query.get("campaign") or None,

@@ -243,7 +243,12 @@ def test_given_a_campaign_publication_by_name_then_it_names_the_campaign(
 
 
 def test_given_list_queries_it_can_not_serve_then_400_invalid_query_params(v1: AppKeyClient, published: dict):
-    for query in ({"result": "MAYBE"}, {"filters[junction]": "and"}, {"order": "name"}):
+    for query in (
+        {"result": "MAYBE"},
+        {"filters[junction]": "and"},
+        {"order": "name"},
+        {"campaign": "x" * 501},
+    ):
         response = v1.request("GET", "/v1/publications", query=query)
 
         assert response.status == 400, query
