@@ -11,7 +11,8 @@ import pytest
 from offers.clock import parse_timestamp
 from offers.errors import InvalidInput
 from offers.services.export_sources.checks import Check, holds, predicate
-from offers.services.voucherify_filters import CUSTOMERS, REDEMPTIONS, VOUCHERS, compile_filters
+from offers.services.voucherify_filters import compile_filters
+from offers.services.voucherify_vocabularies import CUSTOMERS, REDEMPTIONS, VOUCHERS
 
 
 def where(spec) -> tuple[str, dict, dict]:

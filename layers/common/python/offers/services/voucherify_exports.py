@@ -20,14 +20,8 @@ from offers.models.exports import ExportRecord, ExportStatus
 from offers.services import voucherify_fields as fields
 from offers.services.export_sources import V1_CUSTOMER, V1_PUBLICATION, V1_REDEMPTION, V1_VOUCHER, ExportSpec
 from offers.services.exports import start_export
-from offers.services.voucherify_filters import (
-    CUSTOMERS,
-    PUBLICATIONS,
-    REDEMPTIONS,
-    VOUCHERS,
-    Vocabulary,
-    compile_filters,
-)
+from offers.services.voucherify_filters import compile_filters
+from offers.services.voucherify_vocabularies import CUSTOMERS, PUBLICATIONS, REDEMPTIONS, VOUCHERS, Vocabulary
 from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.clients import client
