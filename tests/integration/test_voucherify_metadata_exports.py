@@ -232,3 +232,30 @@ def test_given_an_unknown_filter_field_or_operator_then_400_in_voucherify_format
         assert response.status == 400
         assert {k: response.json()[k] for k in ("code", "key")} == {"code": 400, "key": "invalid_payload"}
         assert named in response.json()["details"]
+
+
+def test_given_redemptions_with_keys_already_in_the_set_then_they_add_no_operation_to_their_transaction(
+    stack: LocalStack, api: ApiClient, monkeypatch
+):
+    from offers.store.table import Table
+
+    offer = api.post("/promotions", promotion_body(limits=[], startAt=ago(30))).json()
+    sizes = []
+    transact = Table.transact_write
+
+    def counted(self, operations, **kwargs):
+        sizes.append(len(operations))
+        return transact(self, operations, **kwargs)
+
+    monkeypatch.setattr(Table, "transact_write", counted)
+    for order, extra in (
+        ("k-1", attributes(lane="1")),
+        ("k-2", attributes(lane="2")),
+        ("k-3", attributes(bay="3")),
+    ):
+        body = {"orderId": order, "promotionId": offer["id"], "additionalAttributes": extra}
+        assert api.post("/redemptions", body).status == 201
+
+    assert sizes[1] == sizes[0] - 1  # lane was known: no ADD
+    assert sizes[2] == sizes[0]  # bay is new: ADDed
+    assert MetadataKeyStore().found(api.tenant_id, metadata_keys.REDEMPTION) == ["bay", "lane"]

@@ -193,6 +193,8 @@ def create_publication(tenant_id: str, body: Any) -> dict[str, Any]:
             if len(candidates) == 1:
                 raise
             continue  # another publication took this free code first: try the next
+        if metadata:
+            _metadata_keys.remember(tenant_id, PUBLICATION, metadata)
         return publication_view(tenant_id, publication)
     raise Conflict(f"campaign {coupon.id} has no free codes left to publish", code="NO_FREE_CODES")
 

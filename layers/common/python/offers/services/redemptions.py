@@ -121,6 +121,8 @@ def redeem(tenant_id: str, data: RedemptionInput, idempotency_key: str | None) -
                 continue  # a concurrent twin won: the next read replays its answer
             _raise_refusal(cancelled, plan, last_attempt=attempt == _ATTEMPTS - 1)
             continue
+        if data.additional_attributes:
+            _metadata_keys.remember(tenant_id, REDEMPTION, (a.name for a in data.additional_attributes))
         return Created(plan.view, replayed=False)
     raise Conflict("the coupon code is being redeemed concurrently; retry", code="CONCURRENT_REDEMPTION")
 

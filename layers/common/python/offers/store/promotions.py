@@ -74,6 +74,13 @@ class PromotionStore:
 
     def create(self, tenant_id: str, record: PromotionRecord) -> None:
         self.table.transact_write(self.create_operations(tenant_id, record))
+        self.created(tenant_id, record)
+
+    @staticmethod
+    def created(tenant_id: str, record: PromotionRecord) -> None:
+        """After create_operations' transaction succeeded: its metadata keys are in the set."""
+        if record.additional_attributes and not record.is_implicit:
+            MetadataKeyStore.remember(tenant_id, VOUCHER, (a.name for a in record.additional_attributes))
 
     def get(self, tenant_id: str, promotion_id: str, *, consistent: bool = False) -> PromotionRecord:
         item = self.table.get(keys.promotion_key(tenant_id, promotion_id), consistent=consistent)
