@@ -72,7 +72,8 @@ from offers.services.export_sources import (  # noqa: E402
     source_for,
 )
 from offers.services.voucherify_fields import VOUCHER_FIELDS, voucher_row_maker  # noqa: E402
-from offers.services.voucherify_filters import VOUCHERS, compile_filters  # noqa: E402
+from offers.services.voucherify_filters import compile_filters  # noqa: E402
+from offers.services.voucherify_vocabularies import VOUCHERS  # noqa: E402
 from offers.settings import get_settings  # noqa: E402
 from offers.store import clients, keys, objects  # noqa: E402
 from offers.store.codec import from_item, to_item  # noqa: E402

@@ -302,3 +302,61 @@ def test_given_the_sdk_then_customers_and_publications_round_trip_and_export(ten
     customers.delete_customer("sdk-ann")
     with pytest.raises(NotFoundException):
         customers.get_customer("sdk-ann")
+
+
+def test_given_the_sdk_then_list_publications_filters_and_orders_and_a_campaign_publishes_by_name(tenant):
+    from voucherify.models.parameter_order_list_publications import ParameterOrderListPublications
+    from voucherify.models.parameter_result_list_publications import ParameterResultListPublications
+
+    fabric, _, sdk, _ = tenant
+    publications = PublicationsApi(sdk.api_client)
+    assert fabric.post("/coupons", coupon_body(["LP-1", "LP-2"], startAt=at(-1))).status == 201
+    assert fabric.post("/coupons", coupon_body(["FALL-1"], name="Fall", startAt=at(-1))).status == 201
+    for body in (
+        {"voucher": "LP-2", "customer": {"source_id": "lp-ann"}},
+        {"voucher": "LP-1", "customer": {"source_id": "lp-bob"}},
+        {"campaign": {"name": "Fall"}, "customer": {"source_id": "lp-ann"}},
+    ):
+        publications.create_publication(
+            publications_create_request_body=PublicationsCreateRequestBody.from_dict(body)
+        )
+
+    by_customer = publications.list_publications(
+        customer="lp-ann", order=ParameterOrderListPublications.VOUCHER_CODE
+    )
+    by_campaign = publications.list_publications(campaign="Fall")
+    by_voucher = publications.list_publications(
+        voucher="LP-1", result=ParameterResultListPublications.SUCCESS
+    )
+    failures = publications.list_publications(result=ParameterResultListPublications.FAILURE)
+
+    assert ([p.vouchers for p in by_customer.publications], by_customer.total) == ([["FALL-1"], ["LP-2"]], 2)
+    assert [p.vouchers for p in by_campaign.publications] == [["FALL-1"]]
+    assert [p.tracking_id for p in by_voucher.publications] == ["lp-bob"]
+    assert (failures.publications, failures.total) == ([], 0)
+
+
+def test_given_the_sdk_then_metadata_is_one_column_per_key_and_vouchers_come_in_the_order_asked(tenant):
+    fabric, _, sdk, _ = tenant
+    for codes, season in ((["MC-2", "MC-9"], "spring"), (["MC-5"], None)):
+        attributes = [{"name": "season", "values": [season]}] if season else []
+        attributes += [{"name": "aisle", "values": ["7"]}] if not season else []
+        body = coupon_body(codes, startAt=at(-1), additionalAttributes=attributes)
+        assert fabric.post("/coupons", body).status == 201
+
+    parameters = {"fields": ["code", "metadata"], "order": "-code"}
+    created = create(sdk, {"exported_object": "voucher", "parameters": parameters})
+    done = wait_done(sdk, created.id)
+
+    assert (done.status, done.parameters.fields, done.parameters.order) == (
+        "DONE",
+        ["code", "metadata"],
+        "-code",
+    )
+    token = parse_qs(urlsplit(done.result.url).query)["token"][0]
+    assert csv_rows(sdk.download_export(created.id, token)) == [
+        ["code", "metadata.aisle", "metadata.season"],
+        ["MC-9", "", "spring"],
+        ["MC-5", "7", ""],
+        ["MC-2", "", "spring"],
+    ]

@@ -14,6 +14,7 @@ from local.stack import LocalStack
 from offers.auth.authorizer import token_verifier
 from offers.settings import get_settings
 from offers.store.clients import reset_clients
+from offers.store.metadata_keys import forget_known_keys
 from tests.support.client import ApiClient
 
 
@@ -21,6 +22,7 @@ def _reset_caches() -> None:
     get_settings.cache_clear()
     token_verifier.cache_clear()
     reset_clients()
+    forget_known_keys()
 
 
 def _running_stack() -> Iterator[LocalStack]:

@@ -135,7 +135,8 @@ def test_given_filters_on_codes_customers_results_and_an_or_junction_then_only_m
         _, rows = fetch_csv(stack, v1, done["result"]["url"])
         assert [row[0] for row in rows[1:]] == orders, filters
     failed = next(row for row in rows[1:] if row[0] == "o-10")
-    assert failed[1:] == ["anna", "SUCCESS", "", "Winter sale", ""]
+    assert rows[0] == fields[:-1]  # no redemption has metadata: no metadata.<key> columns
+    assert failed[1:] == ["anna", "SUCCESS", "", "Winter sale"]
 
 
 def test_given_an_inactive_redemption_then_it_reads_as_a_failure_with_a_code(
@@ -178,9 +179,10 @@ def test_given_an_export_that_matches_nothing_then_done_with_a_header_only_file(
             "Unsupported field used: code. Allowed fields: id, object, date,",
         ),
         (
-            {"exported_object": "redemption", "parameters": {"order": "-voucher_code"}},
+            {"exported_object": "redemption", "parameters": {"order": "-name"}},
             "invalid_payload",
-            "Property .parameters.order should be one of [created_at, -created_at]",
+            "Property .parameters.order should be one of [id, -id, voucher_code, -voucher_code, tracking_id,"
+            " -tracking_id, customer_id, -customer_id, created_at, -created_at]",
         ),
         (
             {
@@ -423,9 +425,9 @@ def test_given_coupon_codes_when_exported_as_vouchers_then_one_row_per_code_with
         ["SUMMER-1", "DISCOUNT_VOUCHER", "550", "AMOUNT"],
     ]
     _, rows = fetch_csv(stack, v1, chosen["result"]["url"])
-    assert rows[0] == VOUCHER_FIELDS
+    assert rows[0] == [*VOUCHER_FIELDS[:-1], "metadata.campaign"]  # one column per key found
     by_code = {row[0]: row for row in rows[1:]}
-    metadata = '{"campaign":"winter-2026"}'
+    metadata = "winter-2026"
     assert by_code["SPRING-2"][:6] == [
         "SPRING-2",
         "DISCOUNT_VOUCHER",
@@ -472,20 +474,49 @@ def test_given_a_campaign_id_on_a_redemption_export_then_400_naming_it(v1: AppKe
     assert "parameters.campaign_id" in response.json()["details"]
 
 
-def test_given_dynamodb_throttling_then_503_with_retry_after_in_voucherify_format(
-    v1: AppKeyClient, monkeypatch
-):
+def throttled(code: str, operation: str):
     from botocore.exceptions import ClientError
 
-    from offers.store.table import Table
+    def refuse(*args, **kwargs):
+        raise ClientError({"Error": {"Code": code, "Message": "slow down"}}, operation)
 
-    def throttled(self, *args, **kwargs):
-        error = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}
-        raise ClientError(error, "Query")
+    return refuse
 
-    monkeypatch.setattr(Table, "query", throttled)
-    response = v1.request("GET", "/v1/exports")
 
+def assert_busy(response) -> None:
     assert response.status == 503
     assert response.headers["retry-after"] == "1"
     assert {k: response.json()[k] for k in ("code", "key")} == {"code": 503, "key": "service_unavailable"}
+
+
+def test_given_dynamodb_throttling_then_503_with_retry_after_in_voucherify_format(
+    v1: AppKeyClient, monkeypatch
+):
+    from offers.store import retries
+    from offers.store.clients import dynamodb
+
+    monkeypatch.setattr(retries.time, "sleep", lambda _: None)
+    monkeypatch.setattr(dynamodb(), "query", throttled("ProvisionedThroughputExceededException", "Query"))
+
+    assert_busy(v1.request("GET", "/v1/exports"))
+
+
+def test_given_step_functions_or_s3_busy_then_503_with_retry_after_and_no_export_left_running(
+    v1: AppKeyClient, ledger: list[dict], monkeypatch
+):
+    from offers.store import objects
+    from offers.store.clients import client
+
+    done = export(v1, {"exported_object": "redemption"})
+    stepfunctions = client("stepfunctions")
+    monkeypatch.setattr(stepfunctions, "start_execution", throttled("ThrottlingException", "StartExecution"))
+
+    assert_busy(v1.request("POST", "/v1/exports", {"exported_object": "redemption"}))
+    listed = v1.request("GET", "/v1/exports").json()["exports"]
+    assert [e["status"] for e in listed if e["id"] != done["id"]] == ["ERROR"]  # never left SCHEDULED
+    paginator = objects.s3().get_paginator
+    monkeypatch.setattr(objects.s3(), "get_paginator", throttled("SlowDown", "ListObjectsV2"))
+    assert_busy(v1.request("DELETE", f"/v1/exports/{done['id']}"))
+    assert v1.request("GET", f"/v1/exports/{done['id']}").status == 200  # still there: delete it again
+    monkeypatch.setattr(objects.s3(), "get_paginator", paginator)
+    assert v1.request("DELETE", f"/v1/exports/{done['id']}").status == 204

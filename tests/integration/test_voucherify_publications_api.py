@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 
 from local.stack import LocalStack
+from offers.services.export_sources import ExportSpec
+from offers.services.export_sources.voucherify_publications import VoucherifyPublicationSource
+from offers.services.voucherify_exports import export_record
 from offers.services.voucherify_fields import customer_id
 from tests.support.client import TENANT_B, ApiClient
 from tests.support.factories import coupon_body
@@ -177,3 +180,92 @@ def test_given_publications_when_exported_then_one_row_each(
         ["PUB-1", "a", customer_id(api.tenant_id, "a"), "Spring coupon", "API"],
         ["PUB-2", "b", customer_id(api.tenant_id, "b"), "Spring coupon", "API"],
     ]
+
+
+# -- GET /v1/publications filters (the SDK's list_publications query) ---------------------------
+
+
+@pytest.fixture
+def published(api: ApiClient, v1: AppKeyClient, coupon: dict) -> dict:
+    """PUB-1 to ann, PUB-2 to bob, and a second campaign's AUT-1 to ann (with a source_id)."""
+    autumn = api.post("/coupons", coupon_body(["AUT-1"], name="Autumn")).json()
+    made = {}
+    for body in (
+        {"voucher": "PUB-1", "customer": {"source_id": "ann"}},
+        {"voucher": "PUB-2", "customer": {"source_id": "bob"}},
+        {"campaign": {"name": "Autumn"}, "customer": {"source_id": "ann"}, "source_id": "crm-7"},
+    ):
+        response = v1.request("POST", "/v1/publications", body)
+        assert response.status == 200, response.body
+        made[response.json()["vouchers"][0]] = response.json()
+    return {"autumn": autumn, **made}
+
+
+def listed(v1: AppKeyClient, **query) -> tuple[list[str], int]:
+    response = v1.request("GET", "/v1/publications", query={k: str(v) for k, v in query.items()})
+    assert response.status == 200, response.body
+    body = response.json()
+    return [p["vouchers"][0] for p in body["publications"]], body["total"]
+
+
+def test_given_the_sdks_list_filters_then_only_the_matching_publications_and_their_total(
+    api: ApiClient, v1: AppKeyClient, published: dict
+):
+    assert listed(v1) == (["AUT-1", "PUB-2", "PUB-1"], 3)
+    assert listed(v1, voucher="PUB-2") == (["PUB-2"], 1)
+    assert listed(v1, customer="ann") == (["AUT-1", "PUB-1"], 2)
+    assert listed(v1, customer=customer_id(api.tenant_id, "bob")) == (["PUB-2"], 1)
+    assert listed(v1, campaign="Autumn") == (["AUT-1"], 1)
+    assert listed(v1, campaign=published["autumn"]["id"]) == (["AUT-1"], 1)
+    assert listed(v1, campaign="Spring coupon", customer="ann") == (["PUB-1"], 1)
+    assert listed(v1, source_id="crm-7") == (["AUT-1"], 1)
+    assert listed(v1, campaign="No such campaign") == ([], 0)
+    assert listed(v1, result="SUCCESS", voucher_type="discount", is_referral_code="false")[1] == 3
+    assert listed(v1, result="FAILURE") == ([], 0)
+    assert listed(v1, customer="ann", limit=1, page=2) == (["PUB-1"], 2)
+
+
+def test_given_a_list_order_then_publications_sorted_by_it(v1: AppKeyClient, published: dict):
+    assert listed(v1, order="created_at")[0] == ["PUB-1", "PUB-2", "AUT-1"]
+    assert listed(v1, order="voucher_code")[0] == ["AUT-1", "PUB-1", "PUB-2"]
+    assert listed(v1, order="-tracking_id")[0] == ["PUB-2", "PUB-1", "AUT-1"]
+
+
+def test_given_a_campaign_publication_by_name_then_it_names_the_campaign(
+    stack: LocalStack, v1: AppKeyClient, published: dict
+):
+    done = export(
+        v1, {"exported_object": "publication", "parameters": {"fields": ["voucher_code", "campaign"]}}
+    )
+
+    _, rows = fetch_csv(stack, v1, done["result"]["url"])
+    assert sorted(rows[1:]) == [["AUT-1", "Autumn"], ["PUB-1", "Spring coupon"], ["PUB-2", "Spring coupon"]]
+
+
+def test_given_list_queries_it_can_not_serve_then_400_invalid_query_params(v1: AppKeyClient, published: dict):
+    for query in (
+        {"result": "MAYBE"},
+        {"filters[junction]": "and"},
+        {"order": "name"},
+        {"campaign": "x" * 501},
+    ):
+        response = v1.request("GET", "/v1/publications", query=query)
+
+        assert response.status == 400, query
+        assert response.json()["key"] == "invalid_query_params"
+
+
+def test_given_publication_export_filters_on_code_or_customer_then_that_partition_alone(
+    stack: LocalStack, api: ApiClient, v1: AppKeyClient, published: dict
+):
+    by_customer = {"customer_id": {"conditions": {"$is": customer_id(api.tenant_id, "ann")}}}
+    body = {
+        "exported_object": "publication",
+        "parameters": {"fields": ["voucher_code"], "filters": by_customer},
+    }
+    spec = ExportSpec.model_validate(export_record(body).spec)
+
+    _, partitions, applied = VoucherifyPublicationSource().read_plan(api.tenant_id, spec)
+    assert (len(partitions), applied) == (1, "customerId")
+    done = export(v1, body)
+    assert sorted(fetch_csv(stack, v1, done["result"]["url"])[1][1:]) == [["AUT-1"], ["PUB-1"]]

@@ -15,7 +15,6 @@ from typing import Any
 from offers.api.context import RequestContext
 from offers.api.errors import status_for
 from offers.api.resolver import Dialect, OffersResolver
-from offers.api.responses import json_response
 from offers.errors import InvalidInput, NotAuthenticated, NotFound, OffersError
 from offers.observability import logger
 
@@ -77,39 +76,13 @@ def voucherify_error_body(error: OffersError, status: int | None = None) -> dict
 VOUCHERIFY = Dialect("voucherify", voucherify_context, voucherify_error_body)
 
 
-# AWS answers that mean "try again shortly": 503 with Retry-After, never a 500.
-RETRYABLE_AWS_ERRORS = frozenset(
-    {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "TransactionConflictException",
-        "TransactionInProgressException",
-        "InternalServerError",
-        "ServiceUnavailable",
-        "SlowDown",
-    }
-)
-RETRY_AFTER_SECONDS = 1
-
-
 class VoucherifyResolver(OffersResolver):
+    """Busy AWS services answer 503 with Retry-After through the one mechanism every route
+    shares: the store turns what stays transient after its retries into TemporarilyUnavailable
+    (offers.store.retries), which the base resolver answers in this dialect's format."""
+
     def __init__(self) -> None:
-        from botocore.exceptions import ClientError  # noqa: PLC0415 - loaded with boto3 by the store anyway
-
         super().__init__(VOUCHERIFY)
-        self.exception_handler(ClientError)(self._aws_error)
-
-    def _aws_error(self, error: Any) -> Any:
-        code = error.response.get("Error", {}).get("Code", "")
-        reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-        if code not in RETRYABLE_AWS_ERRORS and not RETRYABLE_AWS_ERRORS.intersection(reasons):
-            return self._unexpected_error(error)
-        logger.warning("retryable AWS error", aws_error=code)
-        failure = OffersError("the service is busy; retry after a second", code="SERVICE_UNAVAILABLE")
-        response = json_response(503, voucherify_error_body(failure, 503))
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
 
     @property
     def is_download(self) -> bool:

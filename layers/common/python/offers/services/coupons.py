@@ -114,6 +114,7 @@ def _create_with_codes_atomically(
         if taken:
             raise CodesTaken(taken) from error
         raise
+    _promotions.created(tenant_id, record)
 
 
 def _create_with_codes_in_batches(
@@ -123,6 +124,7 @@ def _create_with_codes_in_batches(
     operations = _promotions.create_operations(tenant_id, record)
     operations[0]["Put"]["Item"][PENDING_GENERATIONS] = {"SS": [generation_id]}
     Table().transact_write(operations)
+    _promotions.created(tenant_id, record)
     try:
         _add_codes(tenant_id, record.id, codes, generation_id, now)
     except CodesTaken:

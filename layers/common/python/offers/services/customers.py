@@ -13,9 +13,12 @@ from typing import Any
 from offers.clock import format_timestamp, utc_now
 from offers.models.customers import CustomerInput
 from offers.services.voucherify_fields import customer_id
+from offers.services.voucherify_fields.customers import order_totals
 from offers.store.customers import TOTALS, CustomerNotFound, CustomerStore
+from offers.store.metadata_keys import CUSTOMER, MetadataKeyStore
 
 _store = CustomerStore()
+_metadata_keys = MetadataKeyStore()
 _FIELDS = ("name", "description", "email", "phone")
 
 
@@ -33,12 +36,15 @@ def upsert_customer(tenant_id: str, data: CustomerInput) -> dict[str, Any]:
         fields["metadata"] = data.metadata
     now = format_timestamp(utc_now())
     if data.id:
-        item = _store.upsert(tenant_id, data.id, fields, now=now, must_exist=True)
+        the_id = data.id
     elif data.source_id:
         fields["sourceId"] = data.source_id
-        item = _store.upsert(tenant_id, customer_id(tenant_id, data.source_id) or "", fields, now=now)
+        the_id = customer_id(tenant_id, data.source_id) or ""
     else:
-        item = _store.upsert(tenant_id, f"cust_{secrets.token_hex(12)}", fields, now=now)
+        the_id = f"cust_{secrets.token_hex(12)}"
+    if data.metadata:  # before the customer: exports' metadata columns never miss a stored key
+        _metadata_keys.add(tenant_id, CUSTOMER, data.metadata, the_id)
+    item = _store.upsert(tenant_id, the_id, fields, now=now, must_exist=bool(data.id))
     return customer_view(item)
 
 
@@ -75,7 +81,7 @@ def customer_view(item: dict[str, Any]) -> dict[str, Any]:
             "redemptions": {
                 f"total_{total}": int(item.get(attribute) or 0) for total, attribute in TOTALS.items()
             },
-            "orders": {"total_amount": 0, "total_count": 0, "average_amount": 0, "last_order_amount": 0},
+            "orders": order_totals(item),
         },
         "created_at": item.get("createdAt"),
         "updated_at": item.get("updatedAt"),

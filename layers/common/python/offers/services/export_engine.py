@@ -34,11 +34,16 @@ class IncompleteExport(Exception):
 
 def plan_export(tenant_id: str, export_id: str) -> dict[str, Any]:
     record = _store.get(tenant_id, export_id)
-    segments = source_for(record.type).plan(tenant_id, ExportSpec.model_validate(record.spec), utc_now())
+    source = source_for(record.type)
+    spec = ExportSpec.model_validate(record.spec)
+    settle = getattr(source, "settle", None)  # a source may settle its spec once, here (its columns)
+    settled = settle(tenant_id, spec) if settle else spec
+    segments = source.plan(tenant_id, settled, utc_now())
     items = [{"tenantId": tenant_id, "exportId": export_id, "segment": s.payload()} for s in segments]
     key = keys.export_plan_object(tenant_id, export_id)
     objects.put_json(key, items)
-    _store.set_plan(tenant_id, export_id, len(segments))
+    changed = settled.model_dump(mode="json", exclude_none=True) if settled != spec else None
+    _store.set_plan(tenant_id, export_id, len(segments), changed)
     plan = {
         "bucket": objects.bucket(),
         "key": key,

@@ -25,6 +25,7 @@ from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.clients import client
 from offers.store.exports import ExportNotFound, ExportStore
+from offers.store.retries import unavailable_when_busy
 from offers.store.table import TransactionCancelled
 
 if TYPE_CHECKING:
@@ -75,10 +76,13 @@ def start_export(tenant_id: str, record: ExportRecord, origin: ScheduledOrigin |
     _record(tenant_id, record, origin)
     started = False
     try:
-        client("stepfunctions").start_execution(
-            stateMachineArn=get_settings().export_state_machine_arn,
-            name=record.export_id,
-            input=json.dumps({"tenantId": tenant_id, "exportId": record.export_id}),
+        unavailable_when_busy(
+            lambda: client("stepfunctions").start_execution(
+                stateMachineArn=get_settings().export_state_machine_arn,
+                name=record.export_id,
+                input=json.dumps({"tenantId": tenant_id, "exportId": record.export_id}),
+            ),
+            operation="StartExecution",
         )
         started = True
     finally:

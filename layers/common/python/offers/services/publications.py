@@ -22,6 +22,7 @@ from offers.services.voucherify_fields import customer_id, voucher_id
 from offers.store import keys
 from offers.store.coupons import CouponCodeStore
 from offers.store.customers import CustomerNotFound, CustomerStore
+from offers.store.metadata_keys import PUBLICATION, MetadataKeyStore
 from offers.store.promotions import PromotionNotFound, PromotionStore
 from offers.store.publications import PublicationStore
 from offers.store.table import Table
@@ -30,6 +31,7 @@ _codes = CouponCodeStore()
 _customers = CustomerStore()
 _promotions = PromotionStore()
 _publications = PublicationStore()
+_metadata_keys = MetadataKeyStore()
 CHANNEL = "API"
 _FREE_CODES_TRIED = 25
 
@@ -78,6 +80,8 @@ def assignment_operations(
         *_publications.put_ops(tenant_id, publication),
         _customers.totals_op(tenant_id, customer, source_id, {}, now),
     ]
+    if metadata:
+        operations += _metadata_keys.add_ops(tenant_id, PUBLICATION, metadata, publication["id"])
     return operations, publication
 
 
@@ -124,13 +128,22 @@ def _customer_source_id(tenant_id: str, customer: Any) -> str:
     raise _invalid("customer.source_id", "is required (codes are assigned to a customer's source_id)")
 
 
-def _coupon(tenant_id: str, coupon_id: str) -> PromotionRecord:
+def campaign_of(tenant_id: str, id_or_name: str) -> PromotionRecord:
+    """A campaign by its id, else by its name (Voucherify's campaign.name takes either)."""
+    coupon_ids = [id_or_name] if is_id(id_or_name) else []
+    if not coupon_ids:
+        coupon_ids = _promotions.coupons_named(tenant_id, id_or_name)
+        if len(coupon_ids) > 1:
+            raise Conflict(
+                f"{len(coupon_ids)} campaigns are named {id_or_name!r}: name it by id",
+                code="AMBIGUOUS_CAMPAIGN",
+            )
     try:
-        coupon = _promotions.get(tenant_id, coupon_id, consistent=True) if is_id(coupon_id) else None
+        coupon = _promotions.get(tenant_id, coupon_ids[0], consistent=True) if coupon_ids else None
     except PromotionNotFound:
         coupon = None
     if coupon is None or coupon.is_implicit:
-        raise CampaignNotFound(coupon_id)
+        raise CampaignNotFound(id_or_name)
     return coupon
 
 
@@ -149,9 +162,9 @@ def create_publication(tenant_id: str, body: Any) -> dict[str, Any]:
         record = _codes.get(tenant_id, voucher)
         if record is None:
             raise VoucherNotFound(voucher)
-        coupon, candidates = _coupon(tenant_id, record.promotion_id), [voucher]
+        coupon, candidates = campaign_of(tenant_id, record.promotion_id), [voucher]
     elif isinstance(campaign, dict) and isinstance(campaign.get("name") or campaign.get("id"), str):
-        coupon = _coupon(tenant_id, campaign.get("id") or campaign["name"])
+        coupon = campaign_of(tenant_id, campaign.get("id") or campaign["name"])
         candidates = _free_codes(tenant_id, coupon.id)
     else:
         raise _invalid("voucher", "is required: a voucher code, or campaign: {name: <campaign id>}")
@@ -180,6 +193,8 @@ def create_publication(tenant_id: str, body: Any) -> dict[str, Any]:
             if len(candidates) == 1:
                 raise
             continue  # another publication took this free code first: try the next
+        if metadata:
+            _metadata_keys.remember(tenant_id, PUBLICATION, metadata)
         return publication_view(tenant_id, publication)
     raise Conflict(f"campaign {coupon.id} has no free codes left to publish", code="NO_FREE_CODES")
 
@@ -196,13 +211,3 @@ def _free_codes(tenant_id: str, coupon_id: str) -> list[str]:
         limit=_FREE_CODES_TRIED * 4,
     )
     return [item["code"] for item in page.items[:_FREE_CODES_TRIED]]
-
-
-def list_publications(tenant_id: str, *, limit: int, page: int, oldest_first: bool) -> dict[str, Any]:
-    items = _publications.newest(tenant_id, limit * page, oldest_first=oldest_first)[(page - 1) * limit :]
-    return {
-        "object": "list",
-        "data_ref": "publications",
-        "publications": [publication_view(tenant_id, item) for item in items],
-        "total": _publications.count(tenant_id),
-    }

@@ -37,11 +37,13 @@ from offers.services.voucherify_fields import customer_id
 from offers.settings import get_settings
 from offers.store import keys
 from offers.store.customers import CustomerStore
+from offers.store.metadata_keys import REDEMPTION, MetadataKeyStore
 from offers.store.redemptions import RedemptionContext, RedemptionStore
 from offers.store.table import Page, Table, TransactionCancelled
 
 _store = RedemptionStore()
 _customers = CustomerStore()
+_metadata_keys = MetadataKeyStore()
 _FUTURE_SKEW = timedelta(minutes=5)
 _ATTEMPTS = 4  # a code's last use is raced optimistically; a lost race re-reads and retries
 IDEMPOTENCY_OPERATION = "create-redemption"
@@ -119,6 +121,8 @@ def redeem(tenant_id: str, data: RedemptionInput, idempotency_key: str | None) -
                 continue  # a concurrent twin won: the next read replays its answer
             _raise_refusal(cancelled, plan, last_attempt=attempt == _ATTEMPTS - 1)
             continue
+        if data.additional_attributes:
+            _metadata_keys.remember(tenant_id, REDEMPTION, (a.name for a in data.additional_attributes))
         return Created(plan.view, replayed=False)
     raise Conflict("the coupon code is being redeemed concurrently; retry", code="CONCURRENT_REDEMPTION")
 
@@ -223,6 +227,10 @@ def _plan(
     )
     view = Redemption.of(record)
     add(_store.put_op(tenant_id, record))
+    if record.additional_attributes:  # the keys its metadata columns and filters know
+        names = [attribute.name for attribute in record.additional_attributes]
+        for operation in _metadata_keys.add_ops(tenant_id, REDEMPTION, names, record.id):
+            add(operation)
     totals = _customer_totals_op(tenant_id, data.user_id, data.email, _CREATED, stamp)
     if totals is not None:
         add(totals)

@@ -21,18 +21,13 @@ from offers.services import card_export_requests
 from offers.services import voucherify_fields as fields
 from offers.services.export_sources import V1_CUSTOMER, V1_PUBLICATION, V1_REDEMPTION, V1_VOUCHER, ExportSpec
 from offers.services.exports import start_export
-from offers.services.voucherify_filters import (
-    CUSTOMERS,
-    PUBLICATIONS,
-    REDEMPTIONS,
-    VOUCHERS,
-    Vocabulary,
-    compile_filters,
-)
+from offers.services.voucherify_filters import compile_filters
+from offers.services.voucherify_vocabularies import CUSTOMERS, PUBLICATIONS, REDEMPTIONS, VOUCHERS, Vocabulary
 from offers.settings import get_settings
 from offers.store import keys, objects
 from offers.store.clients import client
 from offers.store.exports import ExportNotFound, ExportStore
+from offers.store.retries import unavailable_when_busy
 
 _store = ExportStore()
 EXPORTED_OBJECTS = (
@@ -58,7 +53,14 @@ SUPPORTED: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], Vocabulary]] =
         PUBLICATIONS,
     ),
 }
-ORDERS = ("created_at", "-created_at")
+# The orders the reference allows per object (each also with "-"): created_at is the order of
+# every source's index; the others sort the export in one segment (export_sources/sorting.py).
+ORDER_FIELDS = {
+    "voucher": ("created_at", "updated_at", "code"),
+    "redemption": ("id", "voucher_code", "tracking_id", "customer_id", "created_at"),
+    "customer": ("name", "id", "email", "source_id", "created_at", "updated_at"),
+    "publication": ("id", "voucher_code", "tracking_id", "customer_id", "created_at", "channel"),
+}
 LIST_ORDERS = ("created_at", "-created_at", "status", "-status")
 MAX_FIELDS = 100
 MAX_LISTED = 10_000
@@ -145,8 +147,10 @@ def _read_parameters(exported_object: str, parameters: Any) -> tuple[ExportSpec,
     _, allowed, defaults, vocabulary = SUPPORTED[exported_object]
     columns = _requested_fields(parameters.get("fields"), allowed, defaults)
     order = parameters.get("order")
-    if order is not None and order not in ORDERS:
-        raise _invalid("parameters.order", f"should be one of [{', '.join(ORDERS)}]")
+    orders = [f"{sign}{name}" for name in ORDER_FIELDS[exported_object] for sign in ("", "-")]
+    if order is not None and order not in orders:
+        raise _invalid("parameters.order", f"should be one of [{', '.join(orders)}]")
+    ordered_by = (order or "created_at").lstrip("-")
     filters = parameters.get("filters")
     if filters is not None and not isinstance(filters, dict):
         raise _invalid("parameters.filters", "must be an object")
@@ -156,7 +160,13 @@ def _read_parameters(exported_object: str, parameters: Any) -> tuple[ExportSpec,
         if exported_object != "voucher" or not isinstance(campaign_id, str) or not campaign_id:
             raise _invalid("parameters.campaign_id", "is a campaign id, for voucher exports only")
         read_filters = {**(filters or {}), "campaign_id": {"conditions": {"$is": campaign_id}}}
-    spec = compile_filters(vocabulary, read_filters, columns=columns, descending=order == "-created_at")
+    spec = compile_filters(
+        vocabulary,
+        read_filters,
+        columns=columns,
+        descending=bool(order and order.startswith("-")),
+        order_by=None if ordered_by == "created_at" else ordered_by,
+    )
     echoed: dict[str, Any] = {"fields": columns}
     for name, value in (("order", order), ("filters", filters), ("campaign_id", campaign_id)):
         if value is not None:
@@ -224,16 +234,24 @@ def list_exports(
 
 
 def delete_export(tenant_id: str, export_id: str) -> None:
-    """Stop the job if it runs, forget the export, delete its files; then it is 404."""
+    """Stop the job if it runs, delete its files, forget the export; then it is 404."""
     _v1_export(tenant_id, export_id)
     settings = get_settings()
     if settings.export_state_machine_arn:
         execution = settings.export_state_machine_arn.replace(":stateMachine:", ":execution:", 1)
         stepfunctions = client("stepfunctions")
         with contextlib.suppress(stepfunctions.exceptions.ExecutionDoesNotExist):
-            stepfunctions.stop_execution(executionArn=f"{execution}:{export_id}", cause="export deleted")
+            unavailable_when_busy(
+                lambda: stepfunctions.stop_execution(
+                    executionArn=f"{execution}:{export_id}", cause="export deleted"
+                ),
+                operation="StopExecution",
+            )
+    # files first: a DELETE that fails part way (503) leaves the export to be deleted again
+    unavailable_when_busy(
+        lambda: objects.delete_prefix(keys.export_prefix(tenant_id, export_id)), operation="DeleteObjects"
+    )
     _store.delete(tenant_id, export_id)
-    objects.delete_prefix(keys.export_prefix(tenant_id, export_id))
 
 
 def download_url(tenant_id: str, export_id: str) -> str:

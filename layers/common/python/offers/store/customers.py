@@ -17,6 +17,11 @@ TOTALS = {
 }
 
 
+# Voucherify's orders_* aggregates -> stored attributes; the average is total / count when read
+ORDERS_TOTAL_AMOUNT, ORDERS_TOTAL_COUNT = "ordersTotalAmount", "ordersTotalCount"
+ORDERS_LAST_AMOUNT, ORDERS_LAST_DATE = "ordersLastOrderAmount", "ordersLastOrderDate"
+
+
 class CustomerNotFound(NotFound):
     resource_type = "customer"
 
@@ -81,10 +86,18 @@ class CustomerStore:
             raise CustomerNotFound(customer_id) from error
 
     def totals_op(
-        self, tenant_id: str, customer_id: str, source_id: str, changes: dict[str, int], now: str
+        self,
+        tenant_id: str,
+        customer_id: str,
+        source_id: str,
+        changes: dict[str, int],
+        now: str,
+        *,
+        order: tuple[int, str] | None = None,
     ) -> dict[str, Any]:
-        """For a redemption's own transaction: create the customer if new (source_id set), and
-        ADD ``changes`` (keys of TOTALS) to its totals."""
+        """For a redemption's own transaction: create the customer if new (source_id set), ADD
+        ``changes`` (keys of TOTALS) to its totals, and, for a redemption carrying an order
+        amount (minor units, and its date), count the order in its orders_* aggregates."""
         clauses, names, values = _creation(tenant_id, customer_id, now)
         names["#source"], values[":source"] = "sourceId", source_id
         clauses.append("#source = if_not_exists(#source, :source)")
@@ -92,6 +105,12 @@ class CustomerStore:
         for i, (total, delta) in enumerate(changes.items()):
             names[f"#t{i}"], values[f":t{i}"] = TOTALS[total], delta
             additions.append(f"#t{i} :t{i}")
+        if order is not None:
+            names |= {"#oa": ORDERS_TOTAL_AMOUNT, "#oc": ORDERS_TOTAL_COUNT}
+            names |= {"#ola": ORDERS_LAST_AMOUNT, "#old": ORDERS_LAST_DATE}
+            values |= {":oa": order[0], ":oc": 1, ":od": order[1]}
+            additions += ["#oa :oa", "#oc :oc"]
+            clauses += ["#ola = :oa", "#old = :od"]
         update = "SET " + ", ".join(clauses) + (" ADD " + ", ".join(additions) if additions else "")
         return self.table.update_op(
             keys.customer_key(tenant_id, customer_id), update, names=names, values=values

@@ -123,8 +123,16 @@ class ExportStore:
             self.table.batch_write(deletes=segment_keys)
         return record
 
-    def set_plan(self, tenant_id: str, export_id: str, segments: int) -> None:
-        self._update_running(tenant_id, export_id, "SET segmentsTotal = :n", {":n": segments})
+    def set_plan(
+        self, tenant_id: str, export_id: str, segments: int, spec: dict[str, Any] | None = None
+    ) -> None:
+        """The segment count, and the spec as planning settled it (when it did)."""
+        if spec is None:
+            self._update_running(tenant_id, export_id, "SET segmentsTotal = :n", {":n": segments})
+        else:
+            self._update_running(
+                tenant_id, export_id, "SET segmentsTotal = :n, spec = :spec", {":n": segments, ":spec": spec}
+            )
 
     def record_segment(
         self, tenant_id: str, export_id: str, segment_id: str, *, chunks: list[Chunk], rows: int, now: str

@@ -640,8 +640,61 @@ def publications_partition(tenant_id: str) -> str:
     return f"{tenant_prefix(tenant_id)}PUBS"
 
 
-def publication_index_attributes(tenant_id: str, publication_id: str, created_at: str) -> dict[str, str]:
-    return {GSI1[1]: publications_partition(tenant_id), GSI1[2]: f"{created_at}#{publication_id}"}
+def publication_code_partition(tenant_id: str, code: str) -> str:
+    return f"{tenant_prefix(tenant_id)}PUBV#{part(code)}"
+
+
+def publication_customer_partition(tenant_id: str, customer_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}PUBC#{part(customer_id)}"
+
+
+def publication_campaign_partition(tenant_id: str, campaign_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}PUBG#{part(campaign_id)}"
+
+
+def publication_source_partition(tenant_id: str, source_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}PUBS#{part(source_id)}"
+
+
+def publication_index_attributes(
+    tenant_id: str,
+    publication_id: str,
+    created_at: str,
+    *,
+    code: str | None = None,
+    customer_id: str | None = None,
+    campaign_id: str | None = None,
+    source_id: str | None = None,
+) -> dict[str, str]:
+    """GSI1: all of a tenant's publications; GSI2-5: one code's, customer's, campaign's, or
+    publication source_id's (the GET /v1/publications filters and publication export filters)."""
+    sort_key = f"{created_at}#{publication_id}"
+    attributes = {GSI1[1]: publications_partition(tenant_id), GSI1[2]: sort_key}
+    for index, value, partition in (
+        (GSI2, code, publication_code_partition),
+        (GSI3, customer_id, publication_customer_partition),
+        (GSI4, campaign_id, publication_campaign_partition),
+        (GSI5, source_id, publication_source_partition),
+    ):
+        if value:
+            attributes[index[1]], attributes[index[2]] = partition(tenant_id, value), sort_key
+    return attributes
+
+
+# -- metadata keys found (Voucherify dialect) -------------------------------------------------------
+# Per tenant and exported object, the set of metadata keys ever stored, so an export of the
+# ``metadata`` field knows its columns from one BatchGet instead of a pass over the data.
+# Write-sharded (redemptions add to it at the ledger's rate); an export reads every shard.
+
+METADATA_KEY_SHARDS = 8
+
+
+def metadata_keys_key(tenant_id: str, exported_object: str, shard: int) -> Key:
+    return {PK: f"{tenant_prefix(tenant_id)}MDKEYS#{exported_object}#S{shard:02d}", SK: "MDKEYS"}
+
+
+def metadata_keys_shard(seed: str) -> int:
+    return zlib.crc32(seed.encode()) % METADATA_KEY_SHARDS
 
 
 # -- gift cards and loyalty cards (Voucherify dialect) ---------------------------------------------

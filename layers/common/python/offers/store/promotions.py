@@ -9,6 +9,7 @@ from offers.clock import format_timestamp
 from offers.errors import Conflict, NotFound
 from offers.models.promotions import PromotionInput, PromotionRecord
 from offers.store import keys
+from offers.store.metadata_keys import VOUCHER, MetadataKeyStore
 from offers.store.table import ConditionFailed, Page, Table, TransactionCancelled
 
 ENTITY = "PROMOTION"
@@ -62,13 +63,24 @@ class PromotionStore:
 
     def create_operations(self, tenant_id: str, record: PromotionRecord) -> list[dict[str, Any]]:
         """The writes that create a promotion (for callers that add their own to the transaction)."""
-        return [
+        operations = [
             self.table.put_op(to_item(tenant_id, record), condition="attribute_not_exists(pk)"),
             self._count_change(tenant_id, +1),
         ]
+        if record.additional_attributes and not record.is_implicit:  # a coupon's: its vouchers' metadata
+            names = [attribute.name for attribute in record.additional_attributes]
+            operations += MetadataKeyStore(self.table).add_ops(tenant_id, VOUCHER, names, record.id)
+        return operations
 
     def create(self, tenant_id: str, record: PromotionRecord) -> None:
         self.table.transact_write(self.create_operations(tenant_id, record))
+        self.created(tenant_id, record)
+
+    @staticmethod
+    def created(tenant_id: str, record: PromotionRecord) -> None:
+        """After create_operations' transaction succeeded: its metadata keys are in the set."""
+        if record.additional_attributes and not record.is_implicit:
+            MetadataKeyStore.remember(tenant_id, VOUCHER, (a.name for a in record.additional_attributes))
 
     def get(self, tenant_id: str, promotion_id: str, *, consistent: bool = False) -> PromotionRecord:
         item = self.table.get(keys.promotion_key(tenant_id, promotion_id), consistent=consistent)
@@ -108,6 +120,9 @@ class PromotionStore:
             for name, field in type(data).model_fields.items()
             if getattr(data, name) is None
         ]
+        if data.additional_attributes and not data.is_implicit:  # first: the key set never misses one
+            names = [attribute.name for attribute in data.additional_attributes]
+            MetadataKeyStore(self.table).add(tenant_id, VOUCHER, names, promotion_id)
         condition, values = "attribute_exists(pk)", {}
         if data.is_implicit:
             condition += " AND (attribute_not_exists(codeCount) OR codeCount = :zero)"
@@ -199,6 +214,23 @@ class PromotionStore:
             if error.failed(0):
                 raise PromotionNotFound(promotion_id) from error
             raise
+
+    def coupons_named(self, tenant_id: str, name: str) -> list[str]:
+        """Ids of the coupons (not implicit promotions) named exactly ``name``: the name index's
+        two partitions (enabled, disabled), a few items each."""
+        index = keys.SEARCH_BY_NAME
+        found = []
+        for enabled in (True, False):
+            items = self.table.query_all(
+                keys.search_partition(tenant_id, enabled=enabled),
+                index=index.name,
+                partition_attribute=keys.SEARCH_PARTITION,
+                sort_condition="begins_with(#sk, :name)",
+                names={"#sk": index.sort_attribute},
+                values={":name": index.prefix(name)},
+            )
+            found += [item["id"] for item in items if item.get("name") == name and not item.get("isImplicit")]
+        return found
 
     def count(self, tenant_id: str) -> int:
         stats = self.table.get(keys.tenant_stats_key(tenant_id)) or {}

@@ -24,6 +24,7 @@ from offers.store.table import Page, Table
 
 ENTITY = "REDEMPTION"
 IDEMPOTENCY_ENTITY = "IDEMPOTENCY"
+METADATA = "metadata"
 
 
 def redemption_item(tenant_id: str, record: RedemptionRecord) -> dict[str, Any]:
@@ -39,7 +40,11 @@ def redemption_item(tenant_id: str, record: RedemptionRecord) -> dict[str, Any]:
         email=record.email,
         shards=get_settings().redemption_shards,
     )
-    extra = {"emailKey": record.email.casefold()} if record.email else {}
+    extra: dict[str, Any] = {"emailKey": record.email.casefold()} if record.email else {}
+    if record.additional_attributes:  # as a map too, so export filters can reach one key (metadata.X)
+        extra[METADATA] = {
+            a.name: a.values[0] if len(a.values) == 1 else a.values for a in record.additional_attributes
+        }
     return {**keys.redemption_key(tenant_id, record.id), "entity": ENTITY, **index, **extra, **body}
 
 

@@ -32,7 +32,12 @@ RETRY_AFTER_SECONDS = 1
 
 # Error codes of calls DynamoDB refused without doing anything.
 REFUSED_CODES = frozenset(
-    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",  # also Step Functions'
+        "RequestLimitExceeded",
+        "SlowDown",  # S3's
+    }
 )
 # Error codes of calls whose outcome is unknown.
 UNKNOWN_OUTCOME_CODES = frozenset({"InternalServerError", "ServiceUnavailable", "InternalFailure"})
@@ -118,3 +123,16 @@ def with_retries(call: Callable[[], T], *, operation: str, repeatable: bool) -> 
                     retry_after=RETRY_AFTER_SECONDS,
                 ) from error
         time.sleep(delay)
+
+
+def unavailable_when_busy(call: Callable[[], T], *, operation: str) -> T:
+    """``call()`` to a service whose client retries on its own (S3, Step Functions): a transient
+    failure it still ends in is ``TemporarilyUnavailable`` (503, Retry-After), like DynamoDB's."""
+    try:
+        return call()
+    except _failures() as error:
+        if not is_transient(error, repeatable=False):
+            raise
+        raise TemporarilyUnavailable(
+            f"the service is busy ({operation}); retry shortly", retry_after=RETRY_AFTER_SECONDS
+        ) from error

@@ -12,18 +12,17 @@ ids sort in file order.
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
-from itertools import pairwise
+from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from offers.clock import format_timestamp, parse_timestamp
 from offers.models.exports import ExportFilter
+from offers.services.export_sources import planning, sorting
+from offers.services.export_sources.checks import Check, Resolve, predicate, stored_value
 from offers.settings import get_settings
 from offers.store import keys
 from offers.store.merge import sort_key_range
@@ -66,6 +65,9 @@ class ExportSpec(BaseModel):
     where: Where | None = None
     columns: list[str] | None = None
     descending: bool = False
+    order_by: str | None = None  # a column no index sorts by: one segment, sorted on its own
+    checks: list[Check] = Field(default_factory=list)  # conditions DynamoDB can't test, checked here
+    any_check: bool = False  # the checks are or-ed (and then nothing else filters)
 
     def window(self, attribute: str) -> tuple[str | None, str | None]:
         return self.ranges.get(attribute, (None, None))
@@ -135,23 +137,32 @@ class TimeIndexedSource:
         lower, upper = spec.window(self.time_attribute)
         with ThreadPoolExecutor(max_workers=min(16, len(partitions))) as pool:  # one Query per partition
             samples = list(
-                pool.map(lambda p: _sample(index, p, lower, upper, settings.export_sample_size), partitions)
+                pool.map(
+                    lambda p: planning.sample(index, p, lower, upper, settings.export_sample_size), partitions
+                )
             )
         present = [(p, s) for p, s in zip(partitions, samples, strict=True) if s.first is not None]
         if not present:
             return []
         start = lower or min(s.first for _, s in present)  # type: ignore[type-var]
         end = upper or max(s.newest for _, s in present)  # type: ignore[type-var]
-        windows = _windows(
-            start=start,
-            end=end,
-            rows=_estimated_rows([s for _, s in present]),
-            target_rows=settings.export_segment_rows,
-            max_windows=settings.export_max_segments,
-            lower=lower,
-            upper=upper,
-        )
-        if spec.descending:  # segment ids sort in file order: the newest window comes first
+        rows = planning.estimated_rows([s for _, s in present])
+        if spec.order_by:  # a global order by another column: one window, sorted in its segment
+            if rows > sorting.MAX_SORTED_ROWS:
+                raise sorting.SortedExportTooLarge(rows, spec.order_by)
+            windows = [(lower, upper)]
+        else:
+            windows = planning.windows(
+                start=start,
+                end=end,
+                rows=rows,
+                target_rows=settings.export_segment_rows,
+                max_windows=settings.export_max_segments,
+                lower=lower,
+                upper=upper,
+            )
+        time_descending = spec.descending and not spec.order_by
+        if time_descending:  # segment ids sort in file order: the newest window comes first
             windows.reverse()
         name, partition_attribute, sort_attribute = index
         return [
@@ -163,7 +174,7 @@ class TimeIndexedSource:
                 partitions=tuple(p for p, _ in present),
                 lower=low,
                 upper=high,
-                descending=spec.descending,
+                descending=time_descending,
             )
             for w, (low, high) in enumerate(windows)
         ]
@@ -178,10 +189,22 @@ class TimeIndexedSource:
             _partition_items(segment, partition, filter_expression, names, values)
             for partition in segment.partitions
         ]
-        ordered = heapq.merge(
+        ordered: Iterator[Item] = heapq.merge(
             *streams, key=lambda item: item[segment.sort_attribute], reverse=segment.descending
         )
+        if spec.checks:
+            ordered = filter(
+                predicate(spec.checks, any_of=spec.any_check, resolve=self.resolver(tenant_id)), ordered
+            )
+        if spec.order_by:  # each row led by its sort key, sorted, the key dropped
+            columns = [spec.order_by, *(spec.columns or self.columns)]
+            keyed = self.row_maker(tenant_id, spec.model_copy(update={"columns": columns}))
+            return sorting.sorted_rows(map(keyed, ordered), descending=spec.descending)
         return map(self.row_maker(tenant_id, spec), ordered)
+
+    def resolver(self, tenant_id: str) -> Resolve:
+        """How a check finds the value at its path (a source whose values live elsewhere overrides)."""
+        return stored_value
 
     def filters(
         self, spec: ExportSpec, applied: str | None
@@ -236,84 +259,6 @@ def _partition_items(
         if page.last_key is None:
             return
         start_key = page.last_key
-
-
-@dataclass
-class _Sample:
-    first: str | None  # timestamp of the partition's first row in range
-    last: str | None  # timestamp of the last sampled row
-    newest: str | None  # timestamp of the partition's last row in range
-    count: int
-    truncated: bool  # more rows exist than the sample read
-
-
-def _sample(
-    index: tuple[str, str, str], partition: str, lower: str | None, upper: str | None, size: int
-) -> _Sample:
-    """The first ``size`` sort keys of a partition in range, and its newest one: keys only."""
-    name, partition_attribute, sort_attribute = index
-    sort_condition, bounds = sort_key_range(lower, True, upper)
-
-    def stamps(limit: int, *, forward: bool) -> tuple[list[str], bool]:
-        page = Table().query(
-            partition,
-            index=name,
-            partition_attribute=partition_attribute,
-            sort_condition=sort_condition,
-            names={"#sk": sort_attribute},
-            values=bounds,
-            projection="#sk",
-            limit=limit,
-            forward=forward,
-        )
-        found = [item[sort_attribute].split("#", 1)[0] for item in page.items]
-        return [stamp for stamp in found if upper is None or stamp < upper], page.last_key is not None
-
-    oldest, truncated = stamps(size, forward=True)
-    newest = stamps(1, forward=False)[0] if truncated else oldest[-1:]
-    return _Sample(
-        first=oldest[0] if oldest else None,
-        last=oldest[-1] if oldest else None,
-        newest=newest[0] if newest else None,
-        count=len(oldest),
-        truncated=truncated,
-    )
-
-
-def _estimated_rows(samples: Sequence[_Sample]) -> float:
-    """Rows in range: counted for partitions the sample read whole, else the sample's rate
-    over the partition's own span (first to newest row)."""
-    total = 0.0
-    for sample in samples:
-        if not sample.truncated:
-            total += sample.count
-            continue
-        covered = (parse_timestamp(sample.last) - parse_timestamp(sample.first)).total_seconds()  # type: ignore[arg-type]
-        span = (parse_timestamp(sample.newest) - parse_timestamp(sample.first)).total_seconds()  # type: ignore[arg-type]
-        total += sample.count * max(span, 1.0) / max(covered, 1.0)
-    return total
-
-
-def _windows(
-    *,
-    start: str,
-    end: str,
-    rows: float,
-    target_rows: int,
-    max_windows: int,
-    lower: str | None,
-    upper: str | None,
-) -> list[tuple[str | None, str | None]]:
-    """Consecutive [lower, upper) time windows of about ``target_rows`` rows covering
-    [start, end); the outer ends stay open when the request left them open, so no row falls
-    outside every window."""
-    begin, finish = parse_timestamp(start), parse_timestamp(end)
-    span = max((finish - begin).total_seconds(), 1.0)
-    count = min(max_windows, max(1, math.ceil(rows / target_rows)))
-    step = span / count
-    cuts = [format_timestamp(begin + timedelta(seconds=step * i)) for i in range(1, count)]
-    bounds = [lower, *cuts, upper]
-    return list(pairwise(bounds))
 
 
 class DialectSpecSource(TimeIndexedSource):

@@ -7,11 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from offers.services.export_sources.base import DialectSpecSource, ExportSpec, IndexChoice, Item
+from offers.services.export_sources.metadata import MetadataColumns
 from offers.services.voucherify_fields import CUSTOMER_DEFAULT_FIELDS, customer_row_maker
 from offers.store import keys
+from offers.store.metadata_keys import CUSTOMER
 
 
-class VoucherifyCustomerSource(DialectSpecSource):
+class VoucherifyCustomerSource(MetadataColumns, DialectSpecSource):
+    metadata_object = CUSTOMER
     columns = CUSTOMER_DEFAULT_FIELDS
     time_attribute = "createdAt"
 

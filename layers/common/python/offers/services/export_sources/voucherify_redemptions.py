@@ -8,11 +8,15 @@ from typing import Any
 
 from offers.models.exports import ExportFilter
 from offers.services.export_sources.base import ExportSpec, Item
+from offers.services.export_sources.metadata import MetadataColumns
 from offers.services.export_sources.redemptions import RedemptionSource
 from offers.services.voucherify_fields import redemption_row_maker
+from offers.store.metadata_keys import REDEMPTION
 
 
-class VoucherifyRedemptionSource(RedemptionSource):
+class VoucherifyRedemptionSource(MetadataColumns, RedemptionSource):
+    metadata_object = REDEMPTION
+
     def spec(self, filters: Sequence[ExportFilter]) -> ExportSpec:
         raise TypeError("the Voucherify dialect builds this source's spec itself")
 

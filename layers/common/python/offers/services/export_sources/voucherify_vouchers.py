@@ -7,17 +7,21 @@ coupon is read once per segment (GetItem, cached), for its campaign fields.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from offers.services.export_sources.base import DialectSpecSource, ExportSpec, IndexChoice, Item
-from offers.services.voucherify_fields import VOUCHER_DEFAULT_FIELDS, voucher_row_maker
+from offers.services.export_sources.checks import Resolve, stored_value
+from offers.services.export_sources.metadata import MetadataColumns
+from offers.services.voucherify_fields import VOUCHER_DEFAULT_FIELDS, metadata_of, voucher_row_maker
 from offers.settings import get_settings
 from offers.store import keys
+from offers.store.metadata_keys import VOUCHER
 from offers.store.table import Table
 
 
-class VoucherifyVoucherSource(DialectSpecSource):
+class VoucherifyVoucherSource(MetadataColumns, DialectSpecSource):
+    metadata_object = VOUCHER
     columns = VOUCHER_DEFAULT_FIELDS
     time_attribute = "createdAt"
 
@@ -33,11 +37,27 @@ class VoucherifyVoucherSource(DialectSpecSource):
         return keys.GSI3, [keys.tenant_codes_partition(tenant_id, s) for s in range(shards)], None
 
     def row_maker(self, tenant_id: str, spec: ExportSpec) -> Callable[[Item], list[Any]]:
-        table, coupons = Table(), {}
+        return voucher_row_maker(tenant_id, spec.columns or self.columns, _coupons(tenant_id))
 
-        def coupon_of(coupon_id: str) -> Item:
-            if coupon_id not in coupons:
-                coupons[coupon_id] = table.get(keys.promotion_key(tenant_id, coupon_id)) or {}
-            return coupons[coupon_id]
+    def resolver(self, tenant_id: str) -> Resolve:
+        """A voucher's metadata is its coupon's (``coupon`` paths); the rest is the code's own."""
+        coupon_of = _coupons(tenant_id)
 
-        return voucher_row_maker(tenant_id, spec.columns or self.columns, coupon_of)
+        def resolve(item: Item, path: Sequence[str]) -> Any:
+            if path[0] != "coupon":
+                return stored_value(item, path)
+            return metadata_of(coupon_of(item.get("promotionId", ""))).get(path[1])
+
+        return resolve
+
+
+def _coupons(tenant_id: str) -> Callable[[str], Item]:
+    """coupon id -> the coupon item, read once (GetItem) per segment."""
+    table, coupons = Table(), {}
+
+    def coupon_of(coupon_id: str) -> Item:
+        if coupon_id not in coupons:
+            coupons[coupon_id] = table.get(keys.promotion_key(tenant_id, coupon_id)) or {}
+        return coupons[coupon_id]
+
+    return coupon_of

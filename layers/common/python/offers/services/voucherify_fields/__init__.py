@@ -1,6 +1,11 @@
 """The Voucherify dialect's exported objects over our data, one module per object."""
 
-from offers.services.voucherify_fields.common import customer_id, customer_source_id, metadata_of
+from offers.services.voucherify_fields.common import (
+    customer_id,
+    customer_source_id,
+    expand_metadata,
+    metadata_of,
+)
 from offers.services.voucherify_fields.customers import (
     CUSTOMER_DEFAULT_FIELDS,
     CUSTOMER_FIELDS,
@@ -37,6 +42,7 @@ __all__ = [
     "customer_id",
     "customer_row_maker",
     "customer_source_id",
+    "expand_metadata",
     "metadata_of",
     "publication_row_maker",
     "redemption_row_maker",

@@ -63,3 +63,16 @@ def row_maker(
 
 def own_metadata(item: Item) -> dict[str, Any]:
     return item.get("metadata") or {}
+
+
+def expand_metadata(fields: Sequence[str], keys_found: Sequence[str]) -> list[str]:
+    """``metadata`` -> one ``metadata.<key>`` column per key found (sorted), in its place; keys
+    the request also names on their own (``metadata.X``) keep only that column."""
+    named = {name for name in fields if name.startswith("metadata.")}
+    expanded: list[str] = []
+    for name in fields:
+        if name == "metadata":
+            expanded += [f"metadata.{key}" for key in sorted(keys_found) if f"metadata.{key}" not in named]
+        else:
+            expanded.append(name)
+    return expanded

@@ -28,6 +28,9 @@ _PUBLICATION_VALUES: dict[str, Callable[[Item], Any]] = {
     "campaign": lambda item: item.get("campaign"),
     "is_winner": lambda item: "false",
     "metadata": lambda item: metadata_cell(item.get("metadata") or None),
+    # not exported fields, but orders (parameters.order): the publication's id, its tracking id
+    "id": lambda item: item.get("id"),
+    "tracking_id": lambda item: item.get("customerSourceId"),
 }
 
 
