@@ -83,7 +83,8 @@ _BUCKET_VALUES: dict[str, Callable[[Item], Any]] = {
     "voucher_id": lambda item: item.get("voucherId"),
     "points": _bucket_points,
     "status": lambda item: item.get("status", "ACTIVE"),
-    "expires_at": lambda item: item.get("expiresAt"),
+    # a date, as GET .../points-expiration answers it (Voucherify's and the SDK's type)
+    "expires_at": lambda item: (item.get("expiresAt") or "")[:10] or None,
 }
 
 
