@@ -32,9 +32,17 @@ NEVER = {
     "boto3": "an AWS client created at import (offers.store.clients)",
     "botocore.session": "an AWS client created at import (offers.store.clients)",
     "botocore.client": "an AWS client created at import (offers.store.clients)",
+    "concurrent.futures": "only export planning samples in parallel (ExportSource.plan)",
 }
 # Imported at import time only by these functions (their routes use it on every request).
 ONLY_BY = {
+    # The export field tables: /v1 export requests; ids come from offers.services.voucherify_ids.
+    "offers.services.voucherify_fields": {
+        "VoucherifyCreateExportFunction",
+        "VoucherifyDeleteExportFunction",
+        "VoucherifyGetExportFunction",
+        "VoucherifyListExportsFunction",
+    },
     "offers.services.price_engine": {
         "EvaluateCartFunction",
         "EvaluateProductsByIdFunction",

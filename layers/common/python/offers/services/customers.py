@@ -12,7 +12,7 @@ from typing import Any
 
 from offers.clock import format_timestamp, utc_now
 from offers.models.customers import CustomerInput
-from offers.services.voucherify_fields import customer_id
+from offers.services.voucherify_ids import customer_id
 from offers.store.customers import TOTALS, CustomerNotFound, CustomerStore
 
 _store = CustomerStore()
