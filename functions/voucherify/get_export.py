@@ -1,10 +1,8 @@
 """GET /v1/exports/{exportId} (Voucherify): the export; with ?token=... its CSV (a redirect to a
 short-lived S3 link that serves it as text/plain)."""
 
-from aws_lambda_powertools.event_handler import Response
-
 from offers.api.answers import answers
-from offers.api.responses import ok
+from offers.api.responses import Response, ok
 from offers.api.voucherify import VoucherifyResolver
 from offers.errors import NotAuthenticated
 from offers.services import voucherify_exports

@@ -7,3 +7,7 @@ Layering (each imports only the ones below it):
     models/    pydantic v2 models
     errors, clock, ids, settings   shared by all of the above
 """
+
+from offers.pydantic_plugins import install as _defer_pydantic_plugin_loader
+
+_defer_pydantic_plugin_loader()  # before pydantic builds a validator (cold start)

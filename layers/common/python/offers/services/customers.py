@@ -12,8 +12,7 @@ from typing import Any
 
 from offers.clock import format_timestamp, utc_now
 from offers.models.customers import CustomerInput
-from offers.services.voucherify_fields import customer_id
-from offers.services.voucherify_fields.customers import order_totals
+from offers.services.voucherify_ids import customer_id
 from offers.store.customers import TOTALS, CustomerNotFound, CustomerStore
 from offers.store.metadata_keys import CUSTOMER, MetadataKeyStore
 
@@ -67,6 +66,9 @@ def delete_customer(tenant_id: str, id_or_source_id: str) -> None:
 
 def customer_view(item: dict[str, Any]) -> dict[str, Any]:
     """The customer as Voucherify returns it; absent fields are left out rather than null."""
+    # the export field tables load only here, not with every handler that records a customer
+    from offers.services.voucherify_fields.customers import order_totals
+
     view: dict[str, Any] = {
         "id": item["id"],
         "source_id": item.get("sourceId"),

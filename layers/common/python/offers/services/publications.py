@@ -18,7 +18,7 @@ from offers.ids import is_id, new_id
 from offers.models.customers import CustomerInput
 from offers.models.promotions import PromotionRecord
 from offers.services.customers import upsert_customer
-from offers.services.voucherify_fields import customer_id, voucher_id
+from offers.services.voucherify_ids import customer_id, voucher_id
 from offers.store import keys
 from offers.store.coupons import CouponCodeStore
 from offers.store.customers import CustomerNotFound, CustomerStore

@@ -33,7 +33,7 @@ from offers.models.redemptions import (
     RedemptionStatus,
     Usage,
 )
-from offers.services.voucherify_fields import customer_id
+from offers.services.voucherify_ids import customer_id
 from offers.settings import get_settings
 from offers.store import keys
 from offers.store.customers import CustomerStore

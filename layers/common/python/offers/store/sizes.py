@@ -1,4 +1,5 @@
-"""DynamoDB item sizes, checked before a write so an oversize item is a 413, not a 500.
+"""DynamoDB item and key sizes, checked before a call: an oversize item is a 413 and an
+oversize key value a 400, not a 500.
 
 DynamoDB refuses items over 400 KB with a ValidationException. Request models bound each
 field, but the fields together (a promotion's targets and attributes; a redemption's own
@@ -6,7 +7,8 @@ attributes beside those it copies from its promotion) can still exceed it, and a
 may take up to 4 bytes. So the store measures what it writes, the way DynamoDB counts
 (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html):
 attribute names and string values by their UTF-8 bytes, numbers up to 21 bytes, 1 byte for a
-boolean or null, 3 bytes per list or map plus 1 per element.
+boolean or null, 3 bytes per list or map plus 1 per element. Key attributes have their own
+limits (``keys.oversize_key_attribute``), which moto does not enforce.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from offers.errors import PayloadTooLarge
+from offers.errors import FieldProblem, InvalidInput, PayloadTooLarge
+from offers.store.codec import to_item
+from offers.store.keys import oversize_key_attribute
 
 DYNAMODB_ITEM_LIMIT = 400 * 1024
 # What a request may make an item take: the rest is kept for attributes other writes add
@@ -54,3 +58,15 @@ def check_item_fits(item: Mapping[str, Any], budget: int = ITEM_BUDGET) -> None:
         largest,
         f"makes the record {size // 1024} KB; at most {budget // 1024} KB can be stored (shorten this field)",
     )
+
+
+def checked_item(item: dict[str, Any]) -> dict[str, Any]:
+    """``to_item`` of a key or an item whose key attributes DynamoDB will accept (else 400)."""
+    too_long = oversize_key_attribute(item)
+    if too_long is not None:
+        raise InvalidInput(
+            "a value in this request is too long to be stored or looked up",
+            code="VALUE_TOO_LONG",
+            problems=[FieldProblem(too_long, "is too long for a DynamoDB key")],
+        )
+    return to_item(item)

@@ -2,34 +2,30 @@
 
 It speaks plain dicts (see ``codec``), turns ConditionalCheckFailed into ``ConditionFailed``
 for stores to rename into domain errors, retries transient failures where that is safe
-(``retries``), and knows nothing about entities or keys.
+(``retries``), and knows nothing about entities or keys. ``Table`` is what the stores use;
+batches (``batches``), transactions (``transactions``), expressions (``expressions``) and
+size checks (``sizes``) each have their own module, and their names stay importable here.
 """
 
 from __future__ import annotations
 
-import re
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from offers.errors import FieldProblem, InvalidInput, TemporarilyUnavailable
+from offers.errors import InvalidInput
 from offers.settings import get_settings
+from offers.store import batches, transactions
+from offers.store.batches import BATCH_ATTEMPTS
 from offers.store.clients import dynamodb
 from offers.store.codec import from_item, to_item
-from offers.store.keys import PK, SK, Key, oversize_key_attribute
-from offers.store.retries import (
-    RETRY_AFTER_SECONDS,
-    backoff_delay,
-    cancellation_reasons,
-    error_code,
-    with_retries,
-)
-from offers.store.sizes import check_item_fits
+from offers.store.expressions import expression_params, fields_update
+from offers.store.keys import PK, SK, Key
+from offers.store.retries import with_retries
+from offers.store.sizes import check_item_fits, checked_item
+from offers.store.transactions import TransactionCancelled
 
 _SINGLE_WRITES = {"PutItem": "put_item", "UpdateItem": "update_item", "DeleteItem": "delete_item"}
-# Unprocessed items of a batch call are sent again up to this many times, then 503.
-BATCH_ATTEMPTS = 8
 
 
 class ConditionFailed(Exception):
@@ -40,95 +36,10 @@ class ConditionFailed(Exception):
         self.item = item
 
 
-class TransactionCancelled(Exception):
-    """A transaction was cancelled; ``reasons`` has one code per operation ("None" = fine)."""
-
-    def __init__(self, reasons: list[str], items: list[dict[str, Any] | None]):
-        super().__init__(f"transaction cancelled: {reasons}")
-        self.reasons = reasons
-        self.items = items
-
-    def failed(self, index: int) -> bool:
-        return self.reasons[index] == "ConditionalCheckFailed"
-
-
 @dataclass
 class Page:
     items: list[dict[str, Any]]
     last_key: Key | None
-
-
-def _checked(item: dict[str, Any]) -> dict[str, Any]:
-    """``to_item`` of a key or an item whose key attributes DynamoDB will accept (else 400)."""
-    too_long = oversize_key_attribute(item)
-    if too_long is not None:
-        raise InvalidInput(
-            "a value in this request is too long to be stored or looked up",
-            code="VALUE_TOO_LONG",
-            problems=[FieldProblem(too_long, "is too long for a DynamoDB key")],
-        )
-    return to_item(item)
-
-
-def _expression_params(
-    *,
-    condition: str | None = None,
-    update: str | None = None,
-    key_condition: str | None = None,
-    filter_expression: str | None = None,
-    projection: str | None = None,
-    names: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if projection:
-        params["ProjectionExpression"] = projection
-    if condition:
-        params["ConditionExpression"] = condition
-    if update:
-        params["UpdateExpression"] = update
-    if key_condition:
-        params["KeyConditionExpression"] = key_condition
-    if filter_expression:
-        params["FilterExpression"] = filter_expression
-    # DynamoDB refuses placeholders no expression uses; callers may pass a superset.
-    used = set(_PLACEHOLDER.findall(" ".join(params.values())))
-    names = {k: v for k, v in (names or {}).items() if k in used}
-    values = {k: v for k, v in (values or {}).items() if k in used}
-    if names:
-        params["ExpressionAttributeNames"] = names
-    if values:
-        params["ExpressionAttributeValues"] = to_item(values)
-    return params
-
-
-_PLACEHOLDER = re.compile(r"[#:][A-Za-z0-9_]+")
-
-
-def fields_update(
-    fields: dict[str, Any],
-    remove: Sequence[str],
-    names: dict[str, str] | None,
-    values: dict[str, Any] | None,
-) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """SET each of ``fields``, REMOVE each of ``remove``: the expression and its placeholders."""
-    check_item_fits(fields)  # what stays besides (counters, keys) is within the margin
-    _checked(fields)  # index keys among the fields
-    all_names = dict(names or {})
-    all_values = dict(values or {})
-    assignments = []
-    for i, (name, value) in enumerate(fields.items()):
-        all_names[f"#f{i}"] = name
-        all_values[f":f{i}"] = value
-        assignments.append(f"#f{i} = :f{i}")
-    removals = []
-    for i, name in enumerate(remove):
-        all_names[f"#r{i}"] = name
-        removals.append(f"#r{i}")
-    expression = "SET " + ", ".join(assignments)
-    if removals:
-        expression += " REMOVE " + ", ".join(removals)
-    return expression, all_names, all_values
 
 
 class Table:
@@ -143,7 +54,9 @@ class Table:
 
     def get(self, key: Key, *, consistent: bool = False) -> dict[str, Any] | None:
         response = with_retries(
-            lambda: dynamodb().get_item(TableName=self.name, Key=_checked(key), ConsistentRead=consistent),
+            lambda: dynamodb().get_item(
+                TableName=self.name, Key=checked_item(key), ConsistentRead=consistent
+            ),
             operation="GetItem",
             repeatable=True,
         )
@@ -159,8 +72,8 @@ class Table:
         values: dict[str, Any] | None = None,
     ) -> None:
         check_item_fits(item)
-        params = _expression_params(condition=condition, names=names, values=values)
-        self._conditional("PutItem", TableName=self.name, Item=_checked(item), **params)
+        params = expression_params(condition=condition, names=names, values=values)
+        self._conditional("PutItem", TableName=self.name, Item=checked_item(item), **params)
 
     def update(
         self,
@@ -172,11 +85,11 @@ class Table:
         values: dict[str, Any] | None = None,
         return_values: str = "ALL_NEW",
     ) -> dict[str, Any]:
-        params = _expression_params(condition=condition, update=update, names=names, values=values)
+        params = expression_params(condition=condition, update=update, names=names, values=values)
         response = self._conditional(
             "UpdateItem",
             TableName=self.name,
-            Key=_checked(key),
+            Key=checked_item(key),
             ReturnValues=return_values,
             **params,
         )
@@ -190,9 +103,9 @@ class Table:
         names: dict[str, str] | None = None,
         values: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        params = _expression_params(condition=condition, names=names, values=values)
+        params = expression_params(condition=condition, names=names, values=values)
         response = self._conditional(
-            "DeleteItem", TableName=self.name, Key=_checked(key), ReturnValues="ALL_OLD", **params
+            "DeleteItem", TableName=self.name, Key=checked_item(key), ReturnValues="ALL_OLD", **params
         )
         return from_item(response.get("Attributes", {}))
 
@@ -267,12 +180,12 @@ class Table:
         if start_key is not None and start_key.get(partition_attribute) != partition:
             # A cursor is HMAC-bound to its tenant and query already; this is the second wall.
             raise InvalidInput.for_field("startCursor", "does not belong to this query")
-        _checked({partition_attribute: partition})
+        checked_item({partition_attribute: partition})
         key_condition = "#pk = :pk" + (f" AND {sort_condition}" if sort_condition else "")
         all_names = {"#pk": partition_attribute, **(names or {})}
         if sort_condition and "#sk" in sort_condition and "#sk" not in all_names:
             all_names["#sk"] = SK
-        params = _expression_params(
+        params = expression_params(
             key_condition=key_condition,
             filter_expression=filter_expression,
             projection=projection,
@@ -326,108 +239,39 @@ class Table:
 
     def batch_get(self, keys: Sequence[Key], *, consistent: bool = False) -> list[dict[str, Any]]:
         """Items for ``keys`` (missing ones are skipped), retrying unprocessed keys."""
-        found: list[dict[str, Any]] = []
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {
-                self.name: {
-                    "Keys": [_checked(k) for k in keys[start : start + 100]],
-                    "ConsistentRead": consistent,
-                }
-            }
-            for attempt in range(BATCH_ATTEMPTS):
-                response = self._batch_call("BatchGetItem", request)
-                found.extend(from_item(item) for item in response["Responses"].get(self.name, []))
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                _pause(attempt)
-            else:
-                raise _unprocessed("BatchGetItem")
-        return found
+        return batches.batch_get(self.name, keys, consistent=consistent)
 
     def batch_write(self, *, puts: Sequence[dict[str, Any]] = (), deletes: Sequence[Key] = ()) -> None:
         """Unconditional puts and deletes, 25 per call, retrying unprocessed ones with backoff."""
-        requests = [{"PutRequest": {"Item": _checked(item)}} for item in puts]
-        requests += [{"DeleteRequest": {"Key": _checked(key)}} for key in deletes]
-        for start in range(0, len(requests), 25):
-            pending: dict[str, Any] = {self.name: requests[start : start + 25]}
-            for attempt in range(BATCH_ATTEMPTS):
-                response = self._batch_call("BatchWriteItem", pending)
-                pending = response.get("UnprocessedItems") or {}
-                if not pending:
-                    break
-                _pause(attempt)
-            else:
-                raise _unprocessed("BatchWriteItem")
-
-    @staticmethod
-    def _batch_call(operation: str, request: dict[str, Any]) -> dict[str, Any]:
-        """Batches hold unconditional puts and deletes, and gets: all safe to repeat."""
-        call = dynamodb().batch_get_item if operation == "BatchGetItem" else dynamodb().batch_write_item
-        return with_retries(lambda: call(RequestItems=request), operation=operation, repeatable=True)
+        batches.batch_write(self.name, puts=puts, deletes=deletes)
 
     def transact_write(self, operations: Sequence[dict[str, Any]], *, token: str | None = None) -> None:
         """Run operations built with ``put_op``/``update_op``/``delete_op``/``check_op`` atomically."""
-        client = dynamodb()
-        params: dict[str, Any] = {"TransactItems": list(operations)}
-        if token:
-            params["ClientRequestToken"] = token
-        try:
-            # A cancelled transaction wrote nothing, so one cancelled only by conflicts or
-            # throttling is retried; one of unknown outcome only under its idempotency token.
-            with_retries(
-                lambda: client.transact_write_items(**params),
-                operation="TransactWriteItems",
-                repeatable=token is not None,
-            )
-        except client.exceptions.ClientError as error:
-            if error_code(error) != "TransactionCanceledException":
-                raise
-            reasons = error.response.get("CancellationReasons", [])
-            raise TransactionCancelled(
-                cancellation_reasons(error),
-                [from_item(reason["Item"]) if reason.get("Item") else None for reason in reasons],
-            ) from error
+        transactions.transact_write(operations, token=token)
 
-    # -- transaction operations -----------------------------------------------------------
+    # -- transaction operations (run with ``transact_write``) ----------------------------
 
     def put_op(self, item: dict[str, Any], **expr: Any) -> dict[str, Any]:
-        check_item_fits(item)
-        return {"Put": {"TableName": self.name, "Item": _checked(item), **self._op_params(**expr)}}
+        return transactions.put_op(self.name, item, **expr)
 
     def update_op(self, key: Key, update: str, **expr: Any) -> dict[str, Any]:
-        return {
-            "Update": {"TableName": self.name, "Key": _checked(key), **self._op_params(update=update, **expr)}
-        }
+        return transactions.update_op(self.name, key, update, **expr)
 
     def delete_op(self, key: Key, **expr: Any) -> dict[str, Any]:
-        return {"Delete": {"TableName": self.name, "Key": _checked(key), **self._op_params(**expr)}}
+        return transactions.delete_op(self.name, key, **expr)
 
     def check_op(self, key: Key, condition: str, **expr: Any) -> dict[str, Any]:
-        return {
-            "ConditionCheck": {
-                "TableName": self.name,
-                "Key": _checked(key),
-                **self._op_params(condition=condition, **expr),
-            }
-        }
-
-    @staticmethod
-    def _op_params(**expr: Any) -> dict[str, Any]:
-        params = _expression_params(**expr)
-        if "ConditionExpression" in params:
-            params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-        return params
+        return transactions.check_op(self.name, key, condition, **expr)
 
 
-def _pause(attempt: int) -> None:
-    time.sleep(backoff_delay(attempt))
-
-
-def _unprocessed(operation: str) -> TemporarilyUnavailable:
-    return TemporarilyUnavailable(
-        f"the data store is busy ({operation}); retry shortly", retry_after=RETRY_AFTER_SECONDS
-    )
-
-
-__all__ = ["PK", "SK", "ConditionFailed", "Page", "Table", "TransactionCancelled"]
+# Re-exported: stores and other modules import these from here.
+__all__ = [
+    "BATCH_ATTEMPTS",
+    "PK",
+    "SK",
+    "ConditionFailed",
+    "Page",
+    "Table",
+    "TransactionCancelled",
+    "fields_update",
+]

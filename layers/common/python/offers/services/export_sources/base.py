@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -132,6 +131,9 @@ class TimeIndexedSource:
         raise NotImplementedError
 
     def plan(self, tenant_id: str, spec: ExportSpec, now: datetime) -> list[Segment]:
+        # Only the planning task samples in parallel: the export handlers don't load threads' pools.
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
         settings = get_settings()
         index, partitions, _ = self.read_plan(tenant_id, spec)
         lower, upper = spec.window(self.time_attribute)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from offers.services.voucherify_fields.common import Item, customer_id, metadata_cell, metadata_of
+from offers.services.voucherify_ids import voucher_id
 
 VOUCHER_DEFAULT_FIELDS = ("code", "voucher_type", "value", "discount_type")
 VOUCHER_FIELDS = (
@@ -72,12 +72,6 @@ def _code_limit(coupon: Item) -> Any:
     return next(
         (limit.get("quantity") for limit in coupon.get("limits") or [] if limit.get("type") == "CODE"), None
     )
-
-
-def voucher_id(tenant_id: str, code: str) -> str:
-    """The voucher's Voucherify id, derived from (tenant, code): stable, no lookup (BLAKE2b:
-    one per exported code, so the cheap one)."""
-    return "v_" + hashlib.blake2b(f"{tenant_id}|{code}".encode(), digest_size=12).hexdigest()
 
 
 # A voucher row is mostly its coupon's: those fields are worked out once per coupon (a row
