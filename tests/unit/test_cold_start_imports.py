@@ -40,6 +40,12 @@ ONLY_BY = {
     "offers.services.voucherify_fields": {
         "VoucherifyCreateExportFunction",
         "VoucherifyDeleteExportFunction",
+        "VoucherifyExportCampaignTransactionsFunction",
+        "VoucherifyExportLoyaltyTransactionsFunction",
+        "VoucherifyExportMemberTransactionsFunction",
+        "VoucherifyExportPointsExpirationFunction",
+        "VoucherifyExportProgramMemberTransactionsFunction",
+        "VoucherifyExportVoucherTransactionsFunction",
         "VoucherifyGetExportFunction",
         "VoucherifyListExportsFunction",
     },

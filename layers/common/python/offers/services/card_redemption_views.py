@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from offers.services.card_ledger import GIFT_VOUCHER
-from offers.services.voucherify_fields import customer_id as derived_customer_id
+from offers.services.voucherify_ids import customer_id as derived_customer_id
 
 REDEMPTION_PREFIX = "r_"
 

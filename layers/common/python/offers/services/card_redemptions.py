@@ -28,7 +28,7 @@ from offers.services.card_redemption_views import (
     redemption_view,
 )
 from offers.services.customers import upsert_customer
-from offers.services.voucherify_fields import customer_id as derived_customer_id
+from offers.services.voucherify_ids import customer_id as derived_customer_id
 from offers.settings import get_settings
 from offers.store import keys
 from offers.store.cards import CardState

@@ -18,7 +18,7 @@ from offers.services.card_changes import Change, change_card, extra_operation_in
 from offers.services.card_ledger import new_transaction
 from offers.services.card_redemption_views import REDEMPTION_PREFIX, rollback_view
 from offers.services.card_redemptions import CARD_KIND
-from offers.services.voucherify_fields import customer_id as derived_customer_id
+from offers.services.voucherify_ids import customer_id as derived_customer_id
 from offers.store import keys
 from offers.store.cards import CardState
 from offers.store.customers import CustomerStore

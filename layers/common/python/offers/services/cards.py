@@ -26,7 +26,7 @@ from offers.services.card_ledger import (
     version_of_transaction_id,
 )
 from offers.services.card_views import bucket_view, transaction_view, voucher_view
-from offers.services.voucherify_fields import voucher_id
+from offers.services.voucherify_ids import voucher_id
 from offers.store.cards import CardExists, CardState, CardStore, SourceAlreadyUsed
 from offers.store.points_buckets import PointsBucketStore
 

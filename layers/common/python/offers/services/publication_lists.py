@@ -10,7 +10,7 @@ from typing import Any
 
 from offers.errors import InvalidInput
 from offers.services.publications import CampaignNotFound, campaign_of, publication_view
-from offers.services.voucherify_fields import customer_id
+from offers.services.voucherify_ids import customer_id
 from offers.store.publications import PublicationStore
 
 _publications = PublicationStore()
