@@ -659,3 +659,20 @@ def test_given_one_cards_voucher_transactions_with_a_filter_checked_on_read_then
     assert done["status"] == "DONE" and len(refunds) == 1
     _, rows = fetch_csv(stack, v1, done["result"]["url"])
     assert rows[1:] == refunds
+
+
+def test_given_cards_with_metadata_then_the_voucher_export_has_a_column_per_key_they_stored(
+    stack: LocalStack, v1: AppKeyClient
+):
+    _ok(v1.request("POST", "/v1/campaigns", LOYALTY_PROGRAM))
+    _ok(v1.request("POST", "/v1/vouchers/CLUB-M", {"campaign": "club", "metadata": {"tier": "gold"}}))
+    gift = {"type": "GIFT_VOUCHER", "gift": {"amount": 500}, "metadata": {"region": "EU", "tier": "basic"}}
+    _ok(v1.request("POST", "/v1/vouchers/GC-M", gift))
+    _ok(v1.request("POST", "/v1/vouchers/GC-PLAIN", {"type": "GIFT_VOUCHER", "gift": {"amount": 100}}))
+
+    done = export(v1, {"exported_object": "voucher", "parameters": {"fields": ["code", "metadata"]}})
+
+    assert done["status"] == "DONE", done
+    _, rows = fetch_csv(stack, v1, done["result"]["url"])
+    assert rows[0] == ["code", "metadata.region", "metadata.tier"]
+    assert sorted(rows[1:]) == [["CLUB-M", "", "gold"], ["GC-M", "EU", "basic"], ["GC-PLAIN", "", ""]]
