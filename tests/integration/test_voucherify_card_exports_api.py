@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from local.stack import LocalStack
+from offers.services import card_expiry
 from offers.settings import get_settings
 from offers.store import keys
 from offers.store.cards import CardStore
@@ -602,3 +603,76 @@ def test_given_points_expiration_in_v1_exports_then_every_bucket_of_the_tenant_s
     assert rows[1][0].startswith("lpb_") and rows[1][0] != club["id"]
     _, rows = fetch_csv(stack, v1, active_soon["result"]["url"])
     assert [row[2] for row in rows[1:]] == [solo["id"]]
+
+
+def test_given_one_cards_points_expiration_with_a_filter_checked_on_read_then_only_the_matching_buckets(
+    stack: LocalStack, v1: AppKeyClient
+):
+    now = datetime.now(UTC)
+    _ok(v1.request("POST", "/v1/vouchers/SOLO", {"type": "LOYALTY_CARD", "loyalty_card": {"points": 0}}))
+    for points, days in ((40, 3), (70, 20), (50, 40)):
+        body = {
+            "points": points,
+            "expiration_type": "CUSTOM_DATE",
+            "expiration_date": _iso(now + timedelta(days=days)),
+        }
+        _ok(v1.request("POST", "/v1/loyalties/members/SOLO/balance", body))
+    assert card_expiry.run_expiry(now + timedelta(days=4))["expiredBuckets"] == 1  # the 40: EXPIRED
+
+    def one_card(status_condition: dict) -> list[list[str]]:
+        filters = {
+            "voucher_id": {"conditions": {"$in": ["SOLO"]}},
+            "status": {"conditions": status_condition},
+        }
+        done = export(
+            v1,
+            {
+                "exported_object": "points_expiration",
+                "parameters": {"fields": ["points", "status"], "filters": filters},
+            },
+        )
+        assert done["status"] == "DONE", done
+        return fetch_csv(stack, v1, done["result"]["url"])[1][1:]
+
+    assert one_card({"$ends_with": "IVE"}) == [["70", "ACTIVE"], ["50", "ACTIVE"]]
+    assert one_card({"$ends_with": "RED"}) == [["40", "EXPIRED"]]
+    assert one_card({"$is": "EXPIRED"}) == [["40", "EXPIRED"]]  # a filter expression, for contrast
+
+
+def test_given_one_cards_voucher_transactions_with_a_filter_checked_on_read_then_only_the_matching_rows(
+    stack: LocalStack, v1: AppKeyClient, gift_card: str
+):
+    filters = {
+        "voucher_id": {"conditions": {"$in": [gift_card]}},
+        "type": {"conditions": {"$ends_with": "REFUND"}},
+    }
+
+    done = export(
+        v1,
+        {
+            "exported_object": "voucher_transactions",
+            "parameters": {"fields": ["id", "type"], "filters": filters},
+        },
+    )
+
+    refunds = [[tx["id"], tx["type"]] for tx in _ledger(v1, gift_card) if tx["type"].endswith("REFUND")]
+    assert done["status"] == "DONE" and len(refunds) == 1
+    _, rows = fetch_csv(stack, v1, done["result"]["url"])
+    assert rows[1:] == refunds
+
+
+def test_given_cards_with_metadata_then_the_voucher_export_has_a_column_per_key_they_stored(
+    stack: LocalStack, v1: AppKeyClient
+):
+    _ok(v1.request("POST", "/v1/campaigns", LOYALTY_PROGRAM))
+    _ok(v1.request("POST", "/v1/vouchers/CLUB-M", {"campaign": "club", "metadata": {"tier": "gold"}}))
+    gift = {"type": "GIFT_VOUCHER", "gift": {"amount": 500}, "metadata": {"region": "EU", "tier": "basic"}}
+    _ok(v1.request("POST", "/v1/vouchers/GC-M", gift))
+    _ok(v1.request("POST", "/v1/vouchers/GC-PLAIN", {"type": "GIFT_VOUCHER", "gift": {"amount": 100}}))
+
+    done = export(v1, {"exported_object": "voucher", "parameters": {"fields": ["code", "metadata"]}})
+
+    assert done["status"] == "DONE", done
+    _, rows = fetch_csv(stack, v1, done["result"]["url"])
+    assert rows[0] == ["code", "metadata.region", "metadata.tier"]
+    assert sorted(rows[1:]) == [["CLUB-M", "", "gold"], ["GC-M", "EU", "basic"], ["GC-PLAIN", "", ""]]

@@ -266,6 +266,46 @@ def test_given_a_gift_card_spend_then_rolled_back_once_the_export_and_the_custom
     assert rows[1:] == [[redemption["id"][2:], "GIFT-3", "cara", "ord-77", "4000", "1200", "FAILURE"]]
 
 
+def test_given_card_spends_against_orders_then_the_customer_counts_them_and_a_rollback_leaves_them(
+    v1: AppKeyClient,
+):
+    _ok(v1.request("POST", "/v1/vouchers/GIFT-9", {"type": "GIFT_VOUCHER", "gift": {"amount": 9000}}))
+    _ok(v1.request("POST", "/v1/vouchers/LOY-9", {"type": "LOYALTY_CARD", "loyalty_card": {"points": 500}}))
+    spends = [
+        {
+            "redeemables": [{"object": "voucher", "id": "GIFT-9", "gift": {"credits": 1000}}],
+            "order": {"source_id": "ord-1", "amount": 4000},
+            "customer": {"source_id": "dana"},
+        },
+        {
+            "redeemables": [{"object": "voucher", "id": "GIFT-9"}],  # credits: the order's amount
+            "order": {"source_id": "ord-2", "amount": 1500},
+            "customer": {"source_id": "dana"},
+        },
+        {  # no amount: not an order to count
+            "redeemables": [{"object": "voucher", "id": "LOY-9", "reward": {"points": 100}}],
+            "order": {"source_id": "ord-3"},
+            "customer": {"source_id": "dana"},
+        },
+    ]
+
+    redeemed = [_ok(v1.request("POST", "/v1/redemptions", body))["redemptions"][0] for body in spends]
+    before = _ok(v1.request("GET", "/v1/customers/dana"))["summary"]
+    _ok(v1.request("POST", f"/v1/redemptions/{redeemed[1]['id']}/rollback"))
+    after = _ok(v1.request("GET", "/v1/customers/dana"))["summary"]
+
+    assert before["redemptions"]["total_redeemed"] == 3
+    assert before["orders"] == {
+        "total_amount": 5500,
+        "total_count": 2,
+        "average_amount": 2750,
+        "last_order_amount": 1500,
+        "last_order_date": redeemed[1]["date"],
+    }
+    assert after["orders"] == before["orders"]  # orders redeemed stay counted
+    assert after["redemptions"]["total_rolled_back"] == 1
+
+
 def test_given_credits_above_the_balance_or_the_order_then_400_and_nothing_is_spent(v1: AppKeyClient):
     _ok(v1.request("POST", "/v1/vouchers/GIFT-4", {"type": "GIFT_VOUCHER", "gift": {"amount": 500}}))
 

@@ -1,7 +1,9 @@
 """Spending a card (``POST /v1/redemptions`` with one gift card or loyalty card) and rolling a
 spend back (``POST /v1/redemptions/{id}/rollback``), each as ONE card change (services/card_changes):
 the ledger entry, the card's new balance, the redemption item and the customer's totals land
-together or not at all.
+together or not at all. A spend against an ``order`` with an ``amount`` counts that order in the
+customer's ``orders_*`` aggregates (total, count, last amount and date); a rollback leaves them:
+they count the orders redeemed, as they do for coupons.
 
 The redemption is stored as the ledger's other redemptions are (store/redemptions.py's item and
 indexes), so the ``redemption`` export and the customer's ``redemptions_total_*`` count it; it
@@ -164,7 +166,12 @@ def redeem(tenant_id: str, data: RedemptionInput, idempotency_key: str | None = 
         if source_id:
             extra.append(
                 _customers.totals_op(
-                    tenant_id, derived_customer_id(tenant_id, source_id) or "", source_id, _CREATED, now
+                    tenant_id,
+                    derived_customer_id(tenant_id, source_id) or "",
+                    source_id,
+                    _CREATED,
+                    now,
+                    order=(order.amount, now) if order is not None and order.amount is not None else None,
                 )
             )
         response = _response(tenant_id, redemption)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from offers.store import keys
+from offers.store.metadata_keys import VOUCHER, MetadataKeyStore
 from offers.store.points_buckets import PointsBucketStore
 from offers.store.table import ConditionFailed, Page, Table, TransactionCancelled
 
@@ -124,12 +125,20 @@ class CardStore:
         transaction: dict[str, Any] | None,
         buckets: Sequence[dict[str, Any]] = (),
     ) -> None:
+        """One card, its metadata's keys ADDed to the tenant's ``voucher`` key set in the same
+        transaction (the voucher export's metadata columns). Cards a program generates carry no
+        metadata of their own: their batches need no key-set operations."""
+        names = list(card.get("metadata") or {})
+        metadata_keys = MetadataKeyStore(self.table)
+        operations = self.create_ops(tenant_id, card, transaction, buckets)
+        operations += metadata_keys.add_ops(tenant_id, VOUCHER, names, card["id"])
         try:
-            self.table.transact_write(self.create_ops(tenant_id, card, transaction, buckets))
+            self.table.transact_write(operations)
         except TransactionCancelled as error:
             if error.failed(0):
                 raise CardExists(card["code"]) from error
             raise
+        metadata_keys.remember(tenant_id, VOUCHER, names)
 
     def code_of_id(self, tenant_id: str, voucher_id: str) -> str | None:
         """The code of the card whose ``v_`` id this is, or None."""

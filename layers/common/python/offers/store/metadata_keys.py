@@ -1,7 +1,7 @@
 """The metadata keys each exported object has ever stored, per tenant (Voucherify dialect).
 
 Every write that stores metadata also ADDs its keys to a string set, in the same transaction
-where the write is one (redemptions, publications, coupon creation); a single-item write
+where the write is one (redemptions, publications, coupon and card creation); a single-item write
 (customer upsert, coupon PUT) adds them just before it, so the set is never missing a stored
 key (at worst it names a key whose write then failed: an empty column). Keys are never
 removed: a column once seen stays in later exports, empty where no row has it.

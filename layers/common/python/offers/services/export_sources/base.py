@@ -194,15 +194,18 @@ class TimeIndexedSource:
         ordered: Iterator[Item] = heapq.merge(
             *streams, key=lambda item: item[segment.sort_attribute], reverse=segment.descending
         )
-        if spec.checks:
-            ordered = filter(
-                predicate(spec.checks, any_of=spec.any_check, resolve=self.resolver(tenant_id)), ordered
-            )
+        ordered = self.checked(tenant_id, spec, ordered)
         if spec.order_by:  # each row led by its sort key, sorted, the key dropped
             columns = [spec.order_by, *(spec.columns or self.columns)]
             keyed = self.row_maker(tenant_id, spec.model_copy(update={"columns": columns}))
             return sorting.sorted_rows(map(keyed, ordered), descending=spec.descending)
         return map(self.row_maker(tenant_id, spec), ordered)
+
+    def checked(self, tenant_id: str, spec: ExportSpec, items: Iterator[Item]) -> Iterator[Item]:
+        """``items`` that pass the spec's checks (the conditions DynamoDB could not apply)."""
+        if not spec.checks:
+            return items
+        return filter(predicate(spec.checks, any_of=spec.any_check, resolve=self.resolver(tenant_id)), items)
 
     def resolver(self, tenant_id: str) -> Resolve:
         """How a check finds the value at its path (a source whose values live elsewhere overrides)."""

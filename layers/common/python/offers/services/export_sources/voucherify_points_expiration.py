@@ -2,7 +2,7 @@
 active and expired, in expiry order:
 
 - one card (``equal.code``): its partition's active (``PB#``) and expired (``PX#``) buckets,
-  each already sorted by expiry, merged;
+  each already sorted by expiry, merged, then the spec's checks applied as on any read;
 - one campaign (``equal.campaignId``): the campaign's bucket shards of GSI1, merged by expiry;
 - else the tenant's bucket shards of GSI2, merged by expiry.
 """
@@ -64,7 +64,7 @@ class VoucherifyPointsExpirationSource(CardLedgerSource):
             for prefix in (keys.POINTS_BUCKET_SK_PREFIX, keys.EXPIRED_BUCKET_SK_PREFIX)
         ]
         ordered = heapq.merge(*streams, key=itemgetter("expiresAt", "id"), reverse=segment.descending)
-        return map(self.row_maker(tenant_id, spec), ordered)
+        return map(self.row_maker(tenant_id, spec), self.checked(tenant_id, spec, ordered))
 
 
 def _buckets(
