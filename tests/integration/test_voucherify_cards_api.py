@@ -225,6 +225,7 @@ def test_given_a_gift_card_spend_then_rolled_back_once_the_export_and_the_custom
         "redeemables": [{"object": "voucher", "id": "GIFT-3", "gift": {"credits": 1200}}],
         "order": {"source_id": "ord-77", "amount": 4000},
         "customer": {"source_id": "cara", "name": "Cara Doe"},
+        "metadata": {"channel": "pos", "till": 4},
     }
 
     redeemed = _ok(v1.request("POST", "/v1/redemptions", body))
@@ -260,10 +261,13 @@ def test_given_a_gift_card_spend_then_rolled_back_once_the_export_and_the_custom
         customer["summary"]["redemptions"]["total_rolled_back"],
     ) == (1, 1)
     fields = ["id", "voucher_code", "customer_source_id", "order_id", "order_amount", "gift_amount", "result"]
-    done = export(v1, {"exported_object": "redemption", "parameters": {"fields": fields}})
+    done = export(v1, {"exported_object": "redemption", "parameters": {"fields": [*fields, "metadata"]}})
     assert done["status"] == "DONE", done
     _, rows = fetch_csv(stack, v1, done["result"]["url"])
-    assert rows[1:] == [[redemption["id"][2:], "GIFT-3", "cara", "ord-77", "4000", "1200", "FAILURE"]]
+    assert rows[0] == [*fields, "metadata.channel", "metadata.till"]
+    assert rows[1:] == [
+        [redemption["id"][2:], "GIFT-3", "cara", "ord-77", "4000", "1200", "FAILURE", "pos", "4"]
+    ]
 
 
 def test_given_card_spends_against_orders_then_the_customer_counts_them_and_a_rollback_leaves_them(

@@ -35,11 +35,13 @@ from offers.settings import get_settings
 from offers.store import keys
 from offers.store.cards import CardState
 from offers.store.customers import CustomerNotFound, CustomerStore
+from offers.store.metadata_keys import REDEMPTION, MetadataKeyStore
 from offers.store.redemptions import RedemptionStore
 from offers.store.table import Table, TransactionCancelled
 
 _customers = CustomerStore()
 _redemptions = RedemptionStore()
+_metadata_keys = MetadataKeyStore()
 CARD_KIND = "CARD"
 IDEMPOTENCY_OPERATION = "card-redemption"
 _CREATED = {"redeemed": 1, "succeeded": 1}
@@ -163,6 +165,8 @@ def redeem(tenant_id: str, data: RedemptionInput, idempotency_key: str | None = 
             ],
         )
         extra = [Table().put_op(redemption, condition="attribute_not_exists(pk)")]
+        # the keys the redemption export's metadata columns know (the idempotency record stays last)
+        extra += _metadata_keys.add_ops(tenant_id, REDEMPTION, data.metadata or (), redemption_id)
         if source_id:
             extra.append(
                 _customers.totals_op(
@@ -202,6 +206,8 @@ def redeem(tenant_id: str, data: RedemptionInput, idempotency_key: str | None = 
         if record is None:
             raise
         return _replay(record, request_hash)
+    if data.metadata:
+        _metadata_keys.remember(tenant_id, REDEMPTION, data.metadata)
     # Details sent with a source_id (name, email, ...) are kept, as Voucherify keeps them: an
     # idempotent upsert once the spend is in (its transaction made the customer if new).
     customer = data.customer

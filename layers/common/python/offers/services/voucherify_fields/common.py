@@ -23,7 +23,11 @@ def customer_source_id(item: Item) -> str | None:
 
 
 def metadata_of(item: Item) -> dict[str, Any]:
-    """additionalAttributes [{name, values}] -> metadata {name: value, or the list if several}."""
+    """An item's metadata: its ``metadata`` map (cards and their spends keep one; coupon
+    redemptions keep one beside their attributes), else additionalAttributes [{name, values}]
+    -> {name: value, or the list if several}."""
+    if isinstance(item.get("metadata"), dict):
+        return item["metadata"]
     found: dict[str, Any] = {}
     for attribute in item.get("additionalAttributes") or []:
         values = attribute.get("values") or []
