@@ -8,6 +8,7 @@ functions (code, handler, environment) and HTTP API routes with their authorizer
 
 from __future__ import annotations
 
+import copy
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ LOCAL_STACK = "offers-local"
 LOCAL_API_ID = "local"
 
 
-class _CfnLoader(yaml.SafeLoader):
+class _CfnLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when built
     """YAML loader that turns ``!Ref x`` into ``{"Ref": "x"}`` and ``!Sub s`` into ``{"Fn::Sub": s}``."""
 
 
@@ -48,9 +49,17 @@ def _construct_tag(loader: _CfnLoader, tag_suffix: str, node: yaml.Node) -> dict
 _CfnLoader.add_multi_constructor("!", _construct_tag)
 
 
+_parsed: dict[tuple[str, int], dict[str, Any]] = {}
+
+
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
-    with path.open() as handle:
-        return yaml.load(handle, Loader=_CfnLoader)
+    """The template, parsed once per process and file version (tests start a stack per test:
+    parsing was half of that); every caller gets its own copy to change."""
+    version = (str(path), path.stat().st_mtime_ns)
+    if version not in _parsed:
+        with path.open() as handle:
+            _parsed[version] = yaml.load(handle, Loader=_CfnLoader)
+    return copy.deepcopy(_parsed[version])
 
 
 @dataclass(frozen=True)
