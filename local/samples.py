@@ -230,9 +230,11 @@ def _seed_voucherify(now: datetime) -> None:
 
 
 def _seed_cards() -> None:
-    """A gift card program and a loyalty program (points expire after 6 months), one card each."""
+    """A gift card program and a loyalty program (points expire after 6 months), one card each.
+    Seeded once: cards can't be overwritten (their ledger would no longer sum to the balance),
+    and `make sam-local-check` seeds before every event."""
     from offers.models.cards import CampaignInput, VoucherInput  # noqa: PLC0415 - after the env is set
-    from offers.services.card_campaigns import create_campaign  # noqa: PLC0415
+    from offers.services.card_campaigns import CampaignNameExists, create_campaign  # noqa: PLC0415
     from offers.services.cards import create_voucher  # noqa: PLC0415
 
     programs = (
@@ -256,9 +258,12 @@ def _seed_cards() -> None:
         ),
     )
     for name, campaign_type, voucher, code in programs:
-        create_campaign(
-            SAMPLE_TENANT_ID, CampaignInput(name=name, campaign_type=campaign_type, voucher=voucher)
-        )
+        try:
+            create_campaign(
+                SAMPLE_TENANT_ID, CampaignInput(name=name, campaign_type=campaign_type, voucher=voucher)
+            )
+        except CampaignNameExists:
+            continue  # seeded by an earlier call, its card with it
         create_voucher(SAMPLE_TENANT_ID, VoucherInput(campaign=name), path_code=code)
 
 

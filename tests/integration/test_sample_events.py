@@ -65,3 +65,13 @@ def test_given_the_sample_event_of_a_non_http_function_when_invoked_then_the_doc
 ):
     result = sample_stack.functions.invoke(function_id, load_event(function_id))
     assert answer_matches(expected_answers()[function_id], result), result
+
+
+def test_given_samples_seeded_then_seeding_again_works_and_keeps_the_sample_cards(sample_stack: LocalStack):
+    # `make sam-local-check` seeds before every event, on one emulator
+    seed_sample_data()
+
+    event = load_event("VoucherifyGetVoucherFunction")
+    assert sample_stack.functions is not None
+    result = sample_stack.functions.invoke("VoucherifyGetVoucherFunction", event)
+    assert result["statusCode"] == 200, result["body"]
