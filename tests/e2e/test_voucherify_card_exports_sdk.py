@@ -8,12 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import secrets
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from voucherify import ApiClient as SdkClient
-from voucherify import CampaignsApi, Configuration, ExportsApi, LoyaltiesApi, RedemptionsApi, VouchersApi
 from voucherify.exceptions import NotFoundException, UnauthorizedException
 from voucherify.models.campaigns_create_request_body import CampaignsCreateRequestBody
 from voucherify.models.campaigns_transactions_export_create_request_body import (
@@ -31,46 +28,25 @@ from voucherify.models.vouchers_transactions_export_create_request_body import (
     VouchersTransactionsExportCreateRequestBody,
 )
 
+from tests.e2e.card_sdk import Sdk, new_sdk
+from tests.e2e.card_sdk import ledger as card_ledger
 from tests.e2e.conftest import LocalServer
 from tests.support.client import ApiClient
 from tests.support.factories import wait_until
 from tests.support.voucherify import SEED_004_REQUEST_FIELDS, SEED_004_RESPONSE_FIELDS
 
 
-class Sdk:
-    def __init__(self, server: LocalServer, app_id: str, app_token: str):
-        client = SdkClient(
-            Configuration(host=server.url, api_key={"X-App-Id": app_id, "X-App-Token": app_token})
-        )
-        self.campaigns = CampaignsApi(client)
-        self.vouchers = VouchersApi(client)
-        self.loyalties = LoyaltiesApi(client)
-        self.redemptions = RedemptionsApi(client)
-        self.exports = ExportsApi(client)
-
-
-def new_sdk(http_api: ApiClient, server: LocalServer) -> Sdk:
-    """The SDK with an app key of a fresh tenant (the session's server is shared)."""
-    fabric = http_api.as_tenant(f"ce{secrets.token_hex(11)}")
-    key = fabric.post("/app-keys", {"name": "card exports sdk"})
-    assert key.status == 201, key.body
-    return Sdk(server, key.json()["appId"], key.json()["appToken"])
+def _new_sdk(http_api: ApiClient, server: LocalServer) -> Sdk:
+    return new_sdk(http_api, server, tenant_prefix="ce", key_name="card exports sdk")
 
 
 @pytest.fixture
 def sdk(http_api: ApiClient, local_server: LocalServer) -> Sdk:
-    return new_sdk(http_api, local_server)
+    return _new_sdk(http_api, local_server)
 
 
 def ledger(sdk: Sdk, code: str) -> list:
-    """The card's transactions, newest first, through the SDK's paging."""
-    found, after = [], None
-    while True:
-        page = sdk.vouchers.list_voucher_transactions(code, limit=2, starting_after_id=after)
-        found += page.data
-        if not page.has_more:
-            return found
-        after = page.more_starting_after
+    return card_ledger(sdk, code, page_size=2)
 
 
 def downloaded(sdk: Sdk, export_id: str) -> list[list[str]]:
@@ -193,7 +169,7 @@ def test_another_tenants_keys_find_no_card_and_cannot_download_its_export(
     created = json.loads(sdk.vouchers.export_voucher_transactions_without_preload_content("SDK-WALL").data)
     assert len(downloaded(sdk, created["id"])) == 2
     token = parse_qs(urlsplit(sdk.exports.get_export(created["id"]).result.url).query)["token"][0]
-    theirs = new_sdk(http_api, local_server)
+    theirs = _new_sdk(http_api, local_server)
 
     assert theirs.vouchers.export_voucher_transactions_without_preload_content("SDK-WALL").status == 404
     with pytest.raises(NotFoundException):

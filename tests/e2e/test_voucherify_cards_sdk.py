@@ -10,8 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from voucherify import ApiClient as SdkClient
-from voucherify import CampaignsApi, Configuration, LoyaltiesApi, RedemptionsApi, VouchersApi
 from voucherify.exceptions import ApiException, BadRequestException, NotFoundException
 from voucherify.models.campaigns_create_request_body import CampaignsCreateRequestBody
 from voucherify.models.loyalties_members_balance_update_request_body import (
@@ -26,38 +24,19 @@ from voucherify.models.vouchers_create_with_specific_code_request_body import (
 
 from local.stack import LOCAL_PARAMETERS
 from local.template import Template
+from tests.e2e.card_sdk import Sdk, new_sdk
+from tests.e2e.card_sdk import ledger as card_ledger
 from tests.e2e.conftest import LocalServer
 from tests.support.client import ApiClient
 
 
-class Sdk:
-    def __init__(self, server: LocalServer, app_id: str, app_token: str):
-        client = SdkClient(
-            Configuration(host=server.url, api_key={"X-App-Id": app_id, "X-App-Token": app_token})
-        )
-        self.campaigns = CampaignsApi(client)
-        self.vouchers = VouchersApi(client)
-        self.loyalties = LoyaltiesApi(client)
-        self.redemptions = RedemptionsApi(client)
-
-
 @pytest.fixture
 def sdk(http_api: ApiClient, local_server: LocalServer) -> Sdk:
-    fabric = http_api.as_tenant(f"cd{secrets.token_hex(11)}")
-    key = fabric.post("/app-keys", {"name": "cards sdk"})
-    assert key.status == 201, key.body
-    return Sdk(local_server, key.json()["appId"], key.json()["appToken"])
+    return new_sdk(http_api, local_server, tenant_prefix="cd", key_name="cards sdk")
 
 
 def ledger(sdk: Sdk, code: str) -> list:
-    """Every transaction of the card, newest first, following the SDK's paging."""
-    found, after = [], None
-    while True:
-        page = sdk.vouchers.list_voucher_transactions(code, limit=3, starting_after_id=after)
-        found += page.data
-        if not page.has_more:
-            return found
-        after = page.more_starting_after
+    return card_ledger(sdk, code, page_size=3)
 
 
 def assert_ledger_proves_balance(sdk: Sdk, code: str) -> int:

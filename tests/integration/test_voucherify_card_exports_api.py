@@ -21,6 +21,7 @@ from tests.support.voucherify import (
     SEED_004_REQUEST_FIELDS,
     SEED_004_RESPONSE_FIELDS,
     AppKeyClient,
+    card_ledger,
     export,
     fetch_csv,
     make_app_key,
@@ -58,15 +59,7 @@ def _iso(moment: datetime) -> str:
 
 
 def _ledger(v1: AppKeyClient, code: str) -> list[dict]:
-    """A card's transactions, oldest first, as GET /v1/vouchers/{code}/transactions pages them."""
-    found, after = [], None
-    while True:
-        query = {"limit": "100", "order": "created_at", **({"starting_after_id": after} if after else {})}
-        page = _ok(v1.request("GET", f"/v1/vouchers/{code}/transactions", query=query))
-        found += page["data"]
-        if not page["has_more"]:
-            return found
-        after = page["more_starting_after"]
+    return card_ledger(v1, code)
 
 
 def _cell(transaction: dict, field: str) -> str:

@@ -19,7 +19,7 @@ from offers.store import keys
 from offers.store.cards import CardStore
 from tests.support.client import ApiClient
 from tests.support.factories import wait_until
-from tests.support.voucherify import AppKeyClient, export, fetch_csv, make_app_key
+from tests.support.voucherify import AppKeyClient, card_ledger, export, fetch_csv, make_app_key
 
 
 @pytest.fixture
@@ -37,15 +37,7 @@ def _ok(response) -> dict:
 
 
 def _ledger(v1: AppKeyClient, code: str) -> list[dict]:
-    """Every transaction of a card, oldest first, through the API's paging."""
-    found, after = [], None
-    while True:
-        query = {"limit": "2", "order": "created_at", **({"starting_after_id": after} if after else {})}
-        page = _ok(v1.request("GET", f"/v1/vouchers/{code}/transactions", query=query))
-        found += page["data"]
-        if not page["has_more"]:
-            return found
-        after = page["more_starting_after"]
+    return card_ledger(v1, code, page_size=2)
 
 
 def _assert_invariant(v1: AppKeyClient, code: str) -> int:

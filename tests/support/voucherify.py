@@ -101,3 +101,20 @@ def fetch_csv(
     second = stack.gateway.handle(HttpRequest("GET", target.path, target.query, {"host": target.netloc}))
     assert second.status == 200, second.body
     return second.headers["content-type"], list(csv.reader(io.StringIO(second.body.decode(), newline="")))
+
+
+def card_ledger(v1: AppKeyClient, code: str, *, page_size: int = 100) -> list[dict[str, Any]]:
+    """Every transaction of a card, oldest first, following GET /v1/vouchers/{code}/transactions' paging."""
+    found: list[dict[str, Any]] = []
+    after = None
+    while True:
+        query = {"limit": str(page_size), "order": "created_at"}
+        if after:
+            query["starting_after_id"] = after
+        response = v1.request("GET", f"/v1/vouchers/{code}/transactions", query=query)
+        assert response.status == 200, response.body
+        page = response.json()
+        found += page["data"]
+        if not page["has_more"]:
+            return found
+        after = page["more_starting_after"]
